@@ -1,0 +1,41 @@
+"""gdcourse: the package behind the course on gradient-descent optimizers.
+
+- :mod:`gdcourse.optimizers` — GD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AMSGrad,
+  written line for line like the book's equations (every class is also importable from ``gdcourse``);
+- :mod:`gdcourse.problems` — objective functions with analytic gradients, and a real-data problem;
+- :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters.
+"""
+
+from gdcourse.optimizers import (
+    GD,
+    AdaDelta,
+    AdaGrad,
+    Adam,
+    AdamW,
+    AMSGrad,
+    Momentum,
+    Nesterov,
+    Optimizer,
+    RMSProp,
+)
+from gdcourse.run import Sweep, Trajectory, run, sweep
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "AdaDelta",
+    "Adam",
+    "AdamW",
+    "AMSGrad",
+    "Optimizer",
+    "run",
+    "sweep",
+    "Trajectory",
+    "Sweep",
+    "__version__",
+]

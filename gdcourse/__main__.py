@@ -1,0 +1,31 @@
+"""The ``gdcourse`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import gdcourse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gdcourse",
+        description="Tools of the gradient-descent course.",
+    )
+    parser.add_argument("--version", action="version", version=f"gdcourse {gdcourse.__version__}")
+    parser.add_subparsers(dest="command", metavar="COMMAND")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

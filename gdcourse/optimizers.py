@@ -1,0 +1,582 @@
+r"""Gradient-descent optimizers, written the way the book writes them.
+
+Every optimizer is a small class whose :meth:`update` method is the algorithm's
+update rule, one line of numpy per line of the equation, with the book's symbols
+as names (``eta`` for :math:`\eta`, ``alpha`` for :math:`\alpha`, ``dw`` for
+:math:`\Delta w`, ``m`` and ``v`` for Adam's moments, ``r`` for the step
+number).  Everything else — checking the input, keeping the state, preserving
+the dtype — lives once, in :class:`Optimizer`.
+
+>>> import numpy as np
+>>> from gdcourse import Adam
+>>> opt = Adam(eta=0.1)
+>>> w = np.array([1.0, -2.0])
+>>> w_next = opt.step(w, np.array([0.5, -3.0]))   # a new array; w is untouched
+>>> w_next
+array([ 0.9, -1.9])
+>>> opt.r, opt.m
+(1, array([ 0.05, -0.3 ]))
+
+Hyperparameters may be numpy arrays that broadcast against ``w``: with ``w`` of
+shape ``(B, d)`` and ``eta`` of shape ``(B, 1)``, one optimizer runs B
+independent runs at once (see :func:`gdcourse.run.sweep`).
+
+With the same settings and the same gradients, every class reproduces the
+``torch.optim`` optimizer named in its docstring (to ~1e-15 in float64; the
+tests check 1e-12 over 200 steps against committed reference trajectories).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "HYPERPARAMETERS",
+    "Optimizer",
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "AdaDelta",
+    "Adam",
+    "AdamW",
+    "AMSGrad",
+]
+
+
+@dataclass(frozen=True)
+class Range:
+    """The allowed values of one hyperparameter: ``low <= value < high``.
+
+    ``high = inf`` means "any finite value from ``low`` up".
+    """
+
+    symbol: str
+    meaning: str
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        high = "∞" if math.isinf(self.high) else f"{self.high:g}"
+        return f"[{self.low:g}, {high})"
+
+    def describe(self, name: str) -> str:
+        return f"{name} ({self.symbol}, {self.meaning}) must be in {self}"
+
+
+#: The book's hyperparameters: name -> symbol, meaning and allowed range.
+HYPERPARAMETERS: dict[str, Range] = {
+    "eta": Range("η", "the learning rate", 0.0, math.inf),
+    "alpha": Range("α", "the momentum coefficient", 0.0, 1.0),
+    "gamma": Range("γ", "the decay rate of RMSProp's average", 0.0, 1.0),
+    "rho": Range("ρ", "the decay rate of AdaDelta's averages", 0.0, 1.0),
+    "beta1": Range("β1", "the decay rate of the first moment", 0.0, 1.0),
+    "beta2": Range("β2", "the decay rate of the second moment", 0.0, 1.0),
+    "eps": Range("ε", "the term that keeps the denominator away from 0", 0.0, math.inf),
+    "weight_decay": Range("λ", "the decoupled weight decay", 0.0, math.inf),
+}
+
+
+def check_hyperparameter(name: str, value) -> float | np.ndarray:
+    """Return ``value`` as a float (or a read-only float64 array) if it is allowed.
+
+    Raises ``ValueError`` naming the parameter, the value given and the range
+    allowed.  Arrays are checked element by element and the first bad element
+    is reported with its index.
+    """
+    allowed = HYPERPARAMETERS[name]
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{allowed.describe(name)}; got {value!r}, which is not a number")
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{allowed.describe(name)}; got {value!r}, which is not a number or an array of numbers"
+        ) from None
+    # NaN fails both comparisons, so it is reported here as well.
+    bad = ~((array >= allowed.low) & (array < allowed.high))
+    if bad.any():
+        if array.ndim == 0:
+            raise ValueError(f"{allowed.describe(name)}; got {float(array)!r}")
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{allowed.describe(name)}; got {float(array[index])!r} at index {index} "
+            f"of an array of shape {array.shape}"
+        )
+    if array.ndim == 0:
+        return float(array)
+    array.flags.writeable = False
+    return array
+
+
+def _all_finite(x: np.ndarray) -> bool:
+    """True when no element of x is NaN or ±inf."""
+    return bool(np.isfinite(x).all())
+
+
+class Optimizer:
+    r"""Base class: input checks, state and dtype handling for every optimizer.
+
+    A subclass states its algorithm in one method, ``update``, whose parameters
+    name what the rule needs — the weights ``w``, the gradient ``g``, its state
+    (e.g. ``m``, ``v``), the step number ``r`` and its hyperparameters — and
+    which returns the new weights followed by the new state, in the order of
+    the parameters.  ``update`` is a pure function: it builds new arrays and
+    never changes its arguments.  :meth:`step` does the rest:
+
+    - it checks that ``g`` has the shape of ``w`` and contains no NaN or ±inf
+      (``ValueError`` otherwise, with the optimizer's state left as it was);
+    - it starts the state at zeros of ``w``'s shape and dtype on the first step
+      and counts the steps in ``r`` (``r = 1`` on the first step);
+    - it keeps float32 as float32: hyperparameter arrays are cast to ``w``'s
+      dtype, Python floats follow numpy's weak-scalar rule.
+
+    Attributes
+    ----------
+    r : int
+        The number of steps taken since construction or :meth:`reset`.
+    state_names : tuple of str
+        The state the algorithm keeps, e.g. ``("m", "v")``; each is an
+        attribute, ``None`` before the first step.
+    hyperparameter_names : tuple of str
+        The hyperparameters, e.g. ``("eta", "beta1", "beta2", "eps")``.
+    """
+
+    state_names: tuple[str, ...] = ()
+    hyperparameter_names: tuple[str, ...] = ()
+    _update_arguments: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "update" not in cls.__dict__:
+            return
+        arguments = tuple(inspect.signature(cls.update).parameters)[1:]  # drop self
+        if arguments[:2] != ("w", "g"):
+            raise TypeError(f"{cls.__name__}.update must start with (self, w, g, ...)")
+        cls._update_arguments = arguments
+        cls.hyperparameter_names = tuple(a for a in arguments if a in HYPERPARAMETERS)
+        cls.state_names = tuple(
+            a for a in arguments[2:] if a not in HYPERPARAMETERS and a != "r"
+        )
+        for name in cls.hyperparameter_names:
+            setattr(cls, name, _hyperparameter_property(name))
+
+    def __init__(self, **hyperparameters):
+        missing = set(self.hyperparameter_names) - set(hyperparameters)
+        unknown = set(hyperparameters) - set(self.hyperparameter_names)
+        if missing or unknown:
+            raise TypeError(
+                f"{type(self).__name__} takes the hyperparameters {self.hyperparameter_names}; "
+                f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+            )
+        self._hyperparameters: dict[str, float | np.ndarray] = {}
+        for name in self.hyperparameter_names:
+            self._hyperparameters[name] = check_hyperparameter(name, hyperparameters[name])
+        self._cast_cache: dict = {}
+        self.reset()
+
+    # ----------------------------------------------------------------- state
+    def reset(self) -> None:
+        """Forget the state: the next step is step 1 again."""
+        self.r = 0
+        for name in self.state_names:
+            setattr(self, name, None)
+
+    @property
+    def state(self) -> dict:
+        """A copy of the state: ``{"r": r, "m": m, ...}``."""
+        state = {"r": self.r}
+        for name in self.state_names:
+            value = getattr(self, name)
+            state[name] = None if value is None else value.copy()
+        return state
+
+    @property
+    def hyperparameters(self) -> dict:
+        """The hyperparameters by name (floats or read-only arrays)."""
+        return dict(self._hyperparameters)
+
+    # ------------------------------------------------------------------ step
+    def step(self, w, g, *, check_result: bool = True) -> np.ndarray:
+        """Take one step from ``w`` along the gradient ``g``; return the new weights.
+
+        ``w`` and ``g`` are not modified.  The returned array is new and has
+        ``w``'s shape and dtype (integer ``w`` is promoted to float64).
+
+        Raises ``ValueError``, leaving the state as it was, when ``g`` does not
+        have ``w``'s shape, when ``g`` contains NaN or ±inf, and — unless
+        ``check_result=False`` — when the new weights would contain NaN or ±inf
+        (NaN weights given, an overflow, or 0/0 with ``eps=0``).
+        :func:`gdcourse.run.run` passes ``check_result=False`` because it
+        detects divergence itself, row by row.
+        """
+        w = _as_float_array(w, "w")
+        g = _as_float_array(g, "g")
+        if g.shape != w.shape:
+            raise ValueError(
+                f"the gradient g has shape {g.shape} but the weights w have shape {w.shape}; "
+                "they must be equal"
+            )
+        if g.dtype != w.dtype:
+            g = g.astype(w.dtype)
+        if not _all_finite(g):
+            raise ValueError(
+                f"the gradient g contains NaN or ±inf ({_describe_nonfinite(g)}); "
+                f"{type(self).__name__}'s state is unchanged (still after step {self.r})"
+            )
+        values = self._hyperparameters_for(w)
+        values["w"], values["g"], values["r"] = w, g, self.r + 1
+        for name in self.state_names:
+            value = getattr(self, name)
+            if value is None:
+                value = np.zeros_like(w)
+            elif value.shape != w.shape or value.dtype != w.dtype:
+                raise ValueError(
+                    f"w has shape {w.shape} and dtype {w.dtype} but {type(self).__name__}'s "
+                    f"state {name} has shape {value.shape} and dtype {value.dtype}; "
+                    "call reset() before starting a new run"
+                )
+            values[name] = value
+        result = self.update(*[values[a] for a in self._update_arguments])
+        if not self.state_names:
+            result = (result,)
+        w_next, *state = result
+        if check_result and not _all_finite(w_next):
+            raise ValueError(self._explain_nonfinite_result(w, w_next))
+        # Commit only now, so that an error above loses nothing.
+        for name, value in zip(self.state_names, state):
+            setattr(self, name, value)
+        self.r += 1
+        return w_next
+
+    def _explain_nonfinite_result(self, w, w_next) -> str:
+        name = type(self).__name__
+        if not _all_finite(w):
+            cause = f"the weights w given contain NaN or ±inf ({_describe_nonfinite(w)})"
+        else:
+            cause = (
+                f"step {self.r + 1} would make the weights NaN or ±inf ({_describe_nonfinite(w_next)}): "
+                "the run is diverging (is eta too large?) or a 0/0 occurred (eps=0 with a zero denominator)"
+            )
+        return f"{cause}; {name}'s state is unchanged (still after step {self.r})"
+
+    def update(self, w, g):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def _hyperparameters_for(self, w: np.ndarray) -> dict:
+        """The hyperparameters in w's dtype, checked to broadcast to w's shape."""
+        key = (w.dtype, w.shape)
+        cached = self._cast_cache.get(key)
+        if cached is None:
+            cached = {}
+            for name, value in self._hyperparameters.items():
+                if isinstance(value, np.ndarray):
+                    try:
+                        shape = np.broadcast_shapes(value.shape, w.shape)
+                    except ValueError:
+                        shape = None
+                    if shape != w.shape:
+                        raise ValueError(
+                            f"{name} has shape {value.shape}, which does not broadcast to the "
+                            f"shape of w {w.shape}; use e.g. shape (B, 1) for w of shape (B, d)"
+                        )
+                    value = value.astype(w.dtype)
+                cached[name] = value
+            self._cast_cache = {key: cached}  # remember the latest shape only
+        return dict(cached)
+
+    def __repr__(self) -> str:
+        def show(value):
+            if isinstance(value, np.ndarray):
+                return f"<array {value.shape}>"
+            return f"{value:g}"
+
+        arguments = ", ".join(f"{n}={show(v)}" for n, v in self._hyperparameters.items())
+        return f"{type(self).__name__}({arguments})"
+
+
+def _hyperparameter_property(name: str) -> property:
+    def get(self):
+        return self._hyperparameters[name]
+
+    def set(self, value):
+        self._hyperparameters[name] = check_hyperparameter(name, value)
+        self._cast_cache = {}
+
+    allowed = HYPERPARAMETERS[name]
+    return property(get, set, doc=f"{allowed.symbol}: {allowed.meaning}, in {allowed}.")
+
+
+def _as_float_array(x, name: str) -> np.ndarray:
+    array = np.asarray(x)
+    if array.dtype.kind == "f":
+        return array
+    if array.dtype.kind in "iub":
+        return array.astype(np.float64)
+    raise ValueError(f"{name} must be an array of real numbers; got dtype {array.dtype}")
+
+
+def _describe_nonfinite(x: np.ndarray) -> str:
+    bad = np.argwhere(~np.isfinite(x))
+    first = tuple(int(i) for i in bad[0])
+    return f"{len(bad)} element(s), the first {x[first]} at index {first}"
+
+
+# ---------------------------------------------------------------------------
+# The algorithms.  Each update body is the equation of its docstring.
+# ---------------------------------------------------------------------------
+
+
+class GD(Optimizer):
+    r"""Gradient descent.
+
+    .. math::
+
+        w^{r+1} = w^r - \eta\, g^r
+
+    Cauchy (1847).  ``torch.optim.SGD(lr=eta)``.
+    """
+
+    def __init__(self, eta=0.01):
+        super().__init__(eta=eta)
+
+    def update(self, w, g, eta):
+        w = w - eta * g
+        return w
+
+
+class Momentum(Optimizer):
+    r"""Gradient descent with heavy-ball momentum, in the notes' :math:`\Delta w` form.
+
+    .. math::
+
+        \Delta w^{r+1} &= \alpha\, \Delta w^r - \eta\, g^r \\
+        w^{r+1} &= w^r + \Delta w^{r+1}
+
+    with :math:`\Delta w^0 = 0`.  Polyak (1964), "Some methods of speeding up
+    the convergence of iteration methods".  ``torch.optim.SGD(lr=eta,
+    momentum=alpha)`` keeps :math:`b = -\Delta w/\eta` instead; with a constant
+    η the trajectories are the same.
+    """
+
+    def __init__(self, eta=0.01, alpha=0.9):
+        super().__init__(eta=eta, alpha=alpha)
+
+    def update(self, w, g, dw, eta, alpha):
+        dw = alpha * dw - eta * g
+        w = w + dw
+        return w, dw
+
+
+class Nesterov(Optimizer):
+    r"""Nesterov's accelerated gradient, in the form that PyTorch iterates.
+
+    Sutskever et al. (2013) write Nesterov's method as momentum whose gradient
+    is taken at the look-ahead point :math:`w^r + \alpha\Delta w^r`.  Renaming
+    that look-ahead point :math:`w` (so the gradient is taken at the weights
+    the optimizer holds) gives
+
+    .. math::
+
+        \Delta w^{r+1} &= \alpha\, \Delta w^r - \eta\, g^r \\
+        w^{r+1} &= w^r + \alpha\, \Delta w^{r+1} - \eta\, g^r
+
+    Nesterov (1983), "A method for solving the convex programming problem with
+    convergence rate O(1/k²)"; Sutskever, Martens, Dahl & Hinton (2013), "On
+    the importance of initialization and momentum in deep learning".
+    ``torch.optim.SGD(lr=eta, momentum=alpha, nesterov=True)``.
+    """
+
+    def __init__(self, eta=0.01, alpha=0.9):
+        super().__init__(eta=eta, alpha=alpha)
+
+    def update(self, w, g, dw, eta, alpha):
+        dw = alpha * dw - eta * g
+        w = w + alpha * dw - eta * g
+        return w, dw
+
+
+class AdaGrad(Optimizer):
+    r"""AdaGrad: a per-coordinate step that shrinks with the gradients seen so far.
+
+    .. math::
+
+        G^r &= G^{r-1} + (g^r)^2 \\
+        w^{r+1} &= w^r - \frac{\eta}{\sqrt{G^r} + \epsilon} \odot g^r
+
+    :math:`G^r` is the diagonal of the notes' :math:`\sum_t g^t (g^t)^\top`,
+    kept as a vector; squares, roots and quotients are element-wise.  Duchi,
+    Hazan & Singer (2011), "Adaptive subgradient methods for online learning
+    and stochastic optimization" (their δ is ε, outside the root).
+    ``torch.optim.Adagrad(lr=eta, eps=eps)``.
+
+    ``eps_in_sqrt=True`` gives the notes' form (also Keras' and optax'):
+    :math:`w^{r+1} = w^r - \eta\, g^r / \sqrt{G^r + \epsilon}`.
+    """
+
+    def __init__(self, eta=0.01, eps=1e-10, *, eps_in_sqrt=False):
+        super().__init__(eta=eta, eps=eps)
+        self.eps_in_sqrt = bool(eps_in_sqrt)
+
+    def update(self, w, g, G, eta, eps):
+        G = G + g**2
+        if self.eps_in_sqrt:
+            w = w - eta / np.sqrt(G + eps) * g
+        else:
+            w = w - eta / (np.sqrt(G) + eps) * g
+        return w, G
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp: divide by a running root-mean-square of recent gradients.
+
+    .. math::
+
+        E[g^2]^r &= \gamma\, E[g^2]^{r-1} + (1-\gamma)\, (g^r)^2 \\
+        w^{r+1} &= w^r - \frac{\eta}{\sqrt{E[g^2]^r} + \epsilon}\, g^r
+
+    Hinton, Srivastava & Swersky (2012), *Neural Networks for Machine
+    Learning*, lecture 6e (γ = 0.9 there, and no ε).  ``torch.optim.RMSprop(
+    lr=eta, alpha=gamma, eps=eps)`` — PyTorch calls γ ``alpha`` and defaults it
+    to 0.99.
+
+    ``eps_in_sqrt=True`` gives the notes' form (also Keras' and optax'):
+    :math:`w^{r+1} = w^r - \eta\, g^r / \sqrt{E[g^2]^r + \epsilon}`.
+    """
+
+    def __init__(self, eta=0.01, gamma=0.9, eps=1e-8, *, eps_in_sqrt=False):
+        super().__init__(eta=eta, gamma=gamma, eps=eps)
+        self.eps_in_sqrt = bool(eps_in_sqrt)
+
+    def update(self, w, g, Eg2, eta, gamma, eps):
+        Eg2 = gamma * Eg2 + (1 - gamma) * g**2
+        if self.eps_in_sqrt:
+            w = w - eta / np.sqrt(Eg2 + eps) * g
+        else:
+            w = w - eta / (np.sqrt(Eg2) + eps) * g
+        return w, Eg2
+
+
+class AdaDelta(Optimizer):
+    r"""AdaDelta: RMSProp whose step size comes from the recent steps themselves.
+
+    .. math::
+
+        E[g^2]^r &= \rho\, E[g^2]^{r-1} + (1-\rho)\, (g^r)^2 \\
+        \Delta w^r &= -\frac{\sqrt{E[\Delta w^2]^{r-1} + \epsilon}}{\sqrt{E[g^2]^r + \epsilon}}\, g^r \\
+        E[\Delta w^2]^r &= \rho\, E[\Delta w^2]^{r-1} + (1-\rho)\, (\Delta w^r)^2 \\
+        w^{r+1} &= w^r + \eta\, \Delta w^r
+
+    Zeiler (2012), "ADADELTA: an adaptive learning rate method", Algorithm 1
+    (ρ = 0.95, ε = 1e-6 there, and no η, i.e. η = 1).
+    ``torch.optim.Adadelta(lr=eta, rho=rho, eps=eps)``.
+    """
+
+    def __init__(self, eta=1.0, rho=0.95, eps=1e-6):
+        super().__init__(eta=eta, rho=rho, eps=eps)
+
+    def update(self, w, g, Eg2, Edw2, eta, rho, eps):
+        Eg2 = rho * Eg2 + (1 - rho) * g**2
+        dw = -np.sqrt(Edw2 + eps) / np.sqrt(Eg2 + eps) * g
+        Edw2 = rho * Edw2 + (1 - rho) * dw**2
+        w = w + eta * dw
+        return w, Eg2, Edw2
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
+
+    .. math::
+
+        m^r &= \beta_1 m^{r-1} + (1-\beta_1)\, g^r \\
+        v^r &= \beta_2 v^{r-1} + (1-\beta_2)\, (g^r)^2 \\
+        \hat m^r &= m^r / (1-\beta_1^r) \\
+        \hat v^r &= v^r / (1-\beta_2^r) \\
+        w^{r+1} &= w^r - \frac{\eta}{\sqrt{\hat v^r} + \epsilon}\, \hat m^r
+
+    Kingma & Ba (2015), "Adam: a method for stochastic optimization",
+    Algorithm 1.  ``torch.optim.Adam(lr=eta, betas=(beta1, beta2), eps=eps)``.
+
+    ``eps_in_sqrt=True`` gives the notes' form:
+    :math:`w^{r+1} = w^r - \eta\, \hat m^r / \sqrt{\hat v^r + \epsilon}`.
+    """
+
+    def __init__(self, eta=0.001, beta1=0.9, beta2=0.999, eps=1e-8, *, eps_in_sqrt=False):
+        super().__init__(eta=eta, beta1=beta1, beta2=beta2, eps=eps)
+        self.eps_in_sqrt = bool(eps_in_sqrt)
+
+    def update(self, w, g, m, v, r, eta, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**r)
+        v_hat = v / (1 - beta2**r)
+        if self.eps_in_sqrt:
+            w = w - eta / np.sqrt(v_hat + eps) * m_hat
+        else:
+            w = w - eta / (np.sqrt(v_hat) + eps) * m_hat
+        return w, m, v
+
+
+class AdamW(Optimizer):
+    r"""AdamW: Adam with weight decay applied to the weights, not to the gradient.
+
+    .. math::
+
+        m^r &= \beta_1 m^{r-1} + (1-\beta_1)\, g^r \\
+        v^r &= \beta_2 v^{r-1} + (1-\beta_2)\, (g^r)^2 \\
+        \hat m^r &= m^r / (1-\beta_1^r) \\
+        \hat v^r &= v^r / (1-\beta_2^r) \\
+        w^{r+1} &= w^r - \eta \left( \frac{\hat m^r}{\sqrt{\hat v^r} + \epsilon} + \lambda\, w^r \right)
+
+    Loshchilov & Hutter (2019), "Decoupled weight decay regularization",
+    Algorithm 2 with the schedule multiplier folded into η (so the decay is
+    scaled by η, as in PyTorch).  ``torch.optim.AdamW(lr=eta, betas=(beta1,
+    beta2), eps=eps, weight_decay=weight_decay)``.
+    """
+
+    def __init__(self, eta=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(eta=eta, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+
+    def update(self, w, g, m, v, r, eta, beta1, beta2, eps, weight_decay):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**r)
+        v_hat = v / (1 - beta2**r)
+        w = w - eta * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * w)
+        return w, m, v
+
+
+class AMSGrad(Optimizer):
+    r"""AMSGrad: Adam whose denominator never shrinks.
+
+    .. math::
+
+        m^r &= \beta_1 m^{r-1} + (1-\beta_1)\, g^r \\
+        v^r &= \beta_2 v^{r-1} + (1-\beta_2)\, (g^r)^2 \\
+        v_{\max}^r &= \max(v_{\max}^{r-1}, v^r) \\
+        \hat m^r &= m^r / (1-\beta_1^r) \\
+        \hat v^r &= v_{\max}^r / (1-\beta_2^r) \\
+        w^{r+1} &= w^r - \frac{\eta}{\sqrt{\hat v^r} + \epsilon}\, \hat m^r
+
+    Reddi, Kale & Kumar (2018), "On the convergence of Adam and beyond"
+    (who take the maximum of the raw :math:`v` and do not bias-correct).  The
+    bias correction follows PyTorch: ``torch.optim.Adam(lr=eta, betas=(beta1,
+    beta2), eps=eps, amsgrad=True)``.
+    """
+
+    def __init__(self, eta=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(eta=eta, beta1=beta1, beta2=beta2, eps=eps)
+
+    def update(self, w, g, m, v, v_max, r, eta, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        v_max = np.maximum(v_max, v)
+        m_hat = m / (1 - beta1**r)
+        v_hat = v_max / (1 - beta2**r)
+        w = w - eta / (np.sqrt(v_hat) + eps) * m_hat
+        return w, m, v, v_max
