@@ -358,7 +358,7 @@ class Momentum(Optimizer):
         \Delta w^{r+1} &= \alpha\, \Delta w^r - \eta\, g^r \\
         w^{r+1} &= w^r + \Delta w^{r+1}
 
-    with :math:`\Delta w^0 = 0`.  Polyak (1964), "Some methods of speeding up
+    with :math:`\Delta w^1 = 0` (the start :math:`w^1` has no previous update).  Polyak (1964), "Some methods of speeding up
     the convergence of iteration methods".  ``torch.optim.SGD(lr=eta,
     momentum=alpha)`` keeps :math:`b = -\Delta w/\eta` instead; with a constant
     η the trajectories are the same.

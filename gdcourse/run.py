@@ -29,14 +29,16 @@ class Trajectory:
     Attributes
     ----------
     w : ndarray, shape (n + 1, *w0.shape)
-        ``w[k]`` is :math:`w^k`; ``w[0]`` is the starting point.  ``None`` when
-        the run did not record weights.
+        ``w[k]`` holds the weights after k steps; ``w[0]`` is the starting point.
+        (The book numbers the start :math:`w^1` and lets step r take
+        :math:`w^r` to :math:`w^{r+1}`, so ``w[k]`` is :math:`w^{k+1}`.)
+        ``None`` when the run did not record weights.
     loss : ndarray, shape (n + 1, *batch)
-        ``loss[k]`` is :math:`f(w^k)`.
+        ``loss[k]`` is the loss after k steps, ``f(w[k])``.
     diverged_at : int or None (one run); ndarray of int (a batch, -1 = did not diverge)
-        The step k at which :math:`f(w^k)`, :math:`\nabla f(w^k)` or
-        :math:`w^k` was not finite.  A single run stops there, so its arrays end
-        at step k − 1; a row of a batch is frozen at its last finite weights.
+        The number of steps k after which the loss, the gradient or the weights
+        were no longer finite.  A single run stops there, so its arrays hold
+        ``w[0] ... w[k-1]``; a row of a batch is frozen at its last finite weights.
     reason : str
         What happened, e.g. "200 steps" or "diverged at step 37: the loss became inf".
     """
