@@ -174,7 +174,7 @@ class Explorer:
         self.ax_loss.set_ylim(1e-12, 10 * self._loss_ceiling(problem))
         self.ax_loss.set_xlim(0, self.steps.value)
         self.ax_loss.set_xlabel("steps taken (iterations)")
-        self.ax_loss.set_ylabel(r"$f(w^r) - f^\star$")
+        self.ax_loss.set_ylabel(r"loss gap $f(w) - f^\star$")
         self.ax_loss.set_title(f"{self.optimizer_class.__name__}: loss")
         if self.figure.get_layout_engine() is None:
             self.figure.set_layout_engine("constrained")
