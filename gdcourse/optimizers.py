@@ -416,7 +416,9 @@ class AdaGrad(Optimizer):
     ``torch.optim.Adagrad(lr=eta, eps=eps)``.
 
     ``eps_in_sqrt=True`` gives the notes' form (also Keras' and optax'):
-    :math:`w^{r+1} = w^r - \eta\, g^r / \sqrt{G^r + \epsilon}`.
+    :math:`w^{r+1} = w^r - \eta\, g^r / \sqrt{G^r + \epsilon}`.  Keras and
+    optax also start the accumulator at 0.1 instead of 0; to do the same, set
+    ``opt.G = np.full_like(w, 0.1)`` before the first step.
     """
 
     def __init__(self, eta=0.01, eps=1e-10, *, eps_in_sqrt=False):

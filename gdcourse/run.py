@@ -28,12 +28,12 @@ class Trajectory:
 
     Attributes
     ----------
-    w : ndarray, shape (n + 1, *w0.shape)
+    w : ndarray of shape ``(n + 1,) + w0.shape``
         ``w[k]`` holds the weights after k steps; ``w[0]`` is the starting point.
         (The book numbers the start :math:`w^1` and lets step r take
         :math:`w^r` to :math:`w^{r+1}`, so ``w[k]`` is :math:`w^{k+1}`.)
         ``None`` when the run did not record weights.
-    loss : ndarray, shape (n + 1, *batch)
+    loss : ndarray of shape ``(n + 1,) + batch_shape``
         ``loss[k]`` is the loss after k steps, ``f(w[k])``.
     diverged_at : int or None (one run); ndarray of int (a batch, -1 = did not diverge)
         The number of steps k after which the loss, the gradient or the weights
@@ -72,7 +72,7 @@ class Sweep:
     """The result of :func:`sweep`: losses over a grid of hyperparameters.
 
     ``names[i]`` is the hyperparameter that varies along axis ``i`` of the grid,
-    over the values ``axes[i]``.  ``loss`` has shape ``(steps + 1, *grid)``;
+    over the values ``axes[i]``.  ``loss`` has shape ``(steps + 1,) + grid_shape``;
     ``final_loss`` and ``diverged_at`` have the grid's shape (-1: did not diverge).
     """
 

@@ -56,6 +56,7 @@ def refresh(path: Path, timeout: int) -> None:
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     strip(nb)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
+    os.chmod(temporary, path.stat().st_mode & 0o777)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         nbformat.write(nb, file)
     os.replace(temporary, path)

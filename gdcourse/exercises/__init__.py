@@ -1,0 +1,73 @@
+"""The course's coding exercises: check a student's step function, give hints, show a solution.
+
+>>> from gdcourse import exercises
+>>> result = exercises.check("momentum_step", momentum_step)   # doctest: +SKIP
+>>> result.passed, result.message                              # doctest: +SKIP
+
+Each exercise asks for one step of an optimizer, with the state first, then the gradient, then the
+hyperparameters, returning new arrays:
+
+- ``momentum_step(w, dw, grad, eta, alpha) -> (w_new, dw_new)``
+- ``adagrad_step(w, G, grad, eta, eps) -> (w_new, G_new)``
+- ``rmsprop_step(w, Eg2, grad, eta, gamma, eps) -> (w_new, Eg2_new)``
+- ``adam_step(w, m, v, grad, r, eta, beta1, beta2, eps) -> (w_new, m_new, v_new)``
+
+:func:`check` runs the function for several consecutive steps (its outputs fed back) on seeded inputs of
+several shapes, chosen so that each typical mistake changes the result; it fails — with a message that
+says what is wrong and where the equation is, never the expected numbers — when the function raises,
+hangs, returns the wrong things, modifies its inputs, returns NaN, or computes something else.  The
+reference is :mod:`gdcourse.optimizers`.
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from gdcourse.exercises import adagrad, adam, harness, momentum, rmsprop
+from gdcourse.exercises.base import Exercise, Mistake, Scenario
+from gdcourse.exercises.judge import CheckResult, judge
+
+__all__ = ["EXERCISES", "check", "hint", "solution", "CheckResult", "Exercise", "Mistake", "Scenario"]
+
+#: The exercises by function name, in the order of the chapters.
+EXERCISES: dict[str, Exercise] = {
+    e.name: e for e in (momentum.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE)
+}
+
+#: Seconds a single call of the student's function may take.
+CALL_TIMEOUT = 2.0
+
+
+def _exercise(name: str) -> Exercise:
+    if name not in EXERCISES:
+        raise ValueError(f"name must be one of {list(EXERCISES)}; got {name!r}")
+    return EXERCISES[name]
+
+
+def check(name: str, function, *, timeout: float = CALL_TIMEOUT) -> CheckResult:
+    """Check ``function`` as the exercise ``name``; returns a :class:`CheckResult`.
+
+    Each call may take at most ``timeout`` seconds; a function that hangs is stopped and the check
+    returns within a few seconds.
+    """
+    exercise = _exercise(name)
+    scenarios = exercise.scenarios()
+    record = harness.observe(exercise.spec(scenarios, timeout), function)
+    return judge(exercise, scenarios, record, timeout)
+
+
+def hint(name: str, level: int = 1) -> Markdown:
+    """Hint number ``level`` (1, 2, 3: each says more) for the exercise ``name``."""
+    exercise = _exercise(name)
+    if not isinstance(level, int) or level < 1:
+        raise ValueError(f"level must be an integer >= 1; got {level!r}")
+    hints = exercise.hints
+    text = hints[min(level, len(hints)) - 1]
+    if level >= len(hints):
+        text += f"\n\n(That was the last hint; `gdcourse.exercises.solution({name!r})` shows a solution.)"
+    return Markdown(f"**Hint {min(level, len(hints))}/{len(hints)} for `{name}`:** {text}")
+
+
+def solution(name: str) -> Markdown:
+    """A model solution of the exercise ``name``, as a code block."""
+    return Markdown(f"```python\n{_exercise(name).solution}```\n")

@@ -1,0 +1,349 @@
+"""gdcourse.exercises: correct code passes in any style; every catalogued mistake is named; nothing fails open.
+
+The buggy implementations below are written the way a student would write them, independently of the
+catalogue in gdcourse/exercises/*.py, so a wrong catalogue entry cannot make its own test pass.
+"""
+
+import re
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from gdcourse import exercises
+from gdcourse.exercises import EXERCISES, check, hint, solution
+
+
+def define(source: str):
+    namespace = {"np": np, "numpy": np}
+    exec(textwrap.dedent(source), namespace)
+    return next(v for k, v in namespace.items() if callable(v) and k.endswith("_step"))
+
+
+# ------------------------------------------------------------------ correct code
+
+CORRECT = {
+    "momentum_step": [
+        """
+        def momentum_step(w, dw, grad, eta, alpha):
+            dw_new = alpha * dw - eta * grad
+            w_new = w + dw_new
+            return w_new, dw_new
+        """,
+        """
+        def momentum_step(w, dw, grad, eta, alpha):      # in place, on copies
+            dw_new = dw.copy()
+            dw_new *= alpha
+            dw_new -= eta * grad
+            w_new = w.copy()
+            w_new += dw_new
+            return w_new, dw_new
+        """,
+        """
+        def momentum_step(w, dw, grad, eta, alpha):      # computed in float32
+            w32, dw32, g32 = (np.asarray(a, dtype=np.float32) for a in (w, dw, grad))
+            dw_new = np.float32(alpha) * dw32 - np.float32(eta) * g32
+            return w32 + dw_new, dw_new
+        """,
+        """
+        def momentum_step(w, dw, grad, eta, alpha):      # the notes' third line, other order
+            w_new = w - eta * grad + alpha * dw
+            return w_new, w_new - w
+        """,
+    ],
+    "adagrad_step": [
+        """
+        def adagrad_step(w, G, grad, eta, eps):
+            G_new = G + grad * grad
+            return w - grad * eta / (eps + G_new ** 0.5), G_new
+        """,
+        """
+        def adagrad_step(w, G, grad, eta, eps):          # element by element
+            G_new, w_new = np.empty_like(G), np.empty_like(w)
+            for i in np.ndindex(w.shape):
+                G_new[i] = G[i] + grad[i] ** 2
+                w_new[i] = w[i] - eta * grad[i] / (np.sqrt(G_new[i]) + eps)
+            return w_new, G_new
+        """,
+        """
+        def adagrad_step(w, G, grad, eta, eps):          # float32, in place on copies
+            G_new = G.astype(np.float32)
+            G_new += np.square(grad.astype(np.float32))
+            w_new = w.astype(np.float32)
+            w_new -= np.float32(eta) * grad.astype(np.float32) / (np.sqrt(G_new) + np.float32(eps))
+            return w_new, G_new
+        """,
+    ],
+    "rmsprop_step": [
+        """
+        def rmsprop_step(w, Eg2, grad, eta, gamma, eps):
+            Eg2_new = gamma * Eg2 + (1 - gamma) * grad**2
+            return w - eta * grad / (np.sqrt(Eg2_new) + eps), Eg2_new
+        """,
+        """
+        def rmsprop_step(w, Eg2, grad, eta, gamma, eps):   # the average as an interpolation
+            Eg2_new = Eg2 + (1 - gamma) * (grad**2 - Eg2)
+            step = eta / (np.sqrt(Eg2_new) + eps)
+            return np.subtract(w, step * grad), Eg2_new
+        """,
+        """
+        def rmsprop_step(w, Eg2, grad, eta, gamma, eps):   # float32
+            E = np.float32(gamma) * Eg2.astype(np.float32) + np.float32(1 - gamma) * grad.astype(np.float32) ** 2
+            return (w - eta * grad / (np.sqrt(E) + eps)).astype(np.float32), E
+        """,
+    ],
+    "adam_step": [
+        """
+        def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps):
+            m_new = beta1 * m + (1 - beta1) * grad
+            v_new = beta2 * v + (1 - beta2) * grad**2
+            m_hat = m_new / (1 - beta1**r)
+            v_hat = v_new / (1 - beta2**r)
+            return w - eta * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+        """,
+        """
+        def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps):   # PyTorch's arrangement
+            m_new = m + (1 - beta1) * (grad - m)
+            v_new = v * beta2 + grad * grad * (1 - beta2)
+            step_size = eta / (1 - beta1**r)
+            denom = np.sqrt(v_new) / np.sqrt(1 - beta2**r) + eps
+            return w - step_size * m_new / denom, m_new, v_new
+        """,
+        """
+        def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps):   # in place on copies, float32
+            m_new, v_new, w_new = (a.astype(np.float32) for a in (m, v, w))
+            g = grad.astype(np.float32)
+            m_new *= beta1; m_new += (1 - beta1) * g
+            v_new *= beta2; v_new += (1 - beta2) * g * g
+            w_new -= eta * (m_new / (1 - beta1**r)) / (np.sqrt(v_new / (1 - beta2**r)) + eps)
+            return w_new, m_new, v_new
+        """,
+    ],
+}
+
+
+@pytest.mark.parametrize("name, index", [(n, i) for n, sources in CORRECT.items() for i in range(len(sources))])
+def test_correct_implementations_in_any_style_pass(name, index):
+    result = check(name, define(CORRECT[name][index]))
+    assert result.passed, result.message
+    assert result.mistake is None and bool(result)
+
+
+def test_the_model_solutions_pass():
+    for name, exercise in EXERCISES.items():
+        assert check(name, define(exercise.solution)).passed, name
+
+
+# ---------------------------------------------------------------------- mistakes
+
+MISTAKES = {
+    "momentum_step": {
+        "sign": "dw_new = alpha * dw + eta * grad; return w + dw_new, dw_new",
+        "old-dw": "dw_new = alpha * dw - eta * grad; return w + dw, dw_new",
+        "no-alpha": "dw_new = dw - eta * grad; return w + dw_new, dw_new",
+        "no-momentum": "dw_new = -eta * grad; return w + dw_new, dw_new",
+        "average": "dw_new = alpha * dw - (1 - alpha) * eta * grad; return w + dw_new, dw_new",
+        "ema-of-gradients": "m = alpha * dw + (1 - alpha) * grad; return w - eta * m, m",
+        "buffer": "b = alpha * dw + grad; return w - eta * b, b",
+        "weight-sign": "dw_new = alpha * dw - eta * grad; return w - dw_new, dw_new",
+    },
+    "adagrad_step": {
+        "not-squared": "G_new = G + grad; return w - eta * grad / (np.sqrt(G_new) + eps), G_new",
+        "abs": "G_new = G + abs(grad); return w - eta * grad / (np.sqrt(G_new) + eps), G_new",
+        "not-accumulated": "G_new = grad**2; return w - eta * grad / (np.sqrt(G_new) + eps), G_new",
+        "stale-G": "return w - eta * grad / (np.sqrt(G + grad**2) + eps), G.copy()",
+        "eps-inside": "G_new = G + grad**2; return w - eta * grad / np.sqrt(G_new + eps), G_new",
+        "old-G": "return w - eta * grad / (np.sqrt(G) + eps), G + grad**2",
+        "no-sqrt": "G_new = G + grad**2; return w - eta * grad / (G_new + eps), G_new",
+        "sign": "G_new = G + grad**2; return w + eta * grad / (np.sqrt(G_new) + eps), G_new",
+    },
+    "rmsprop_step": {
+        "swapped": "E = (1 - gamma) * Eg2 + gamma * grad**2; return w - eta * grad / (np.sqrt(E) + eps), E",
+        "sum": "E = Eg2 + grad**2; return w - eta * grad / (np.sqrt(E) + eps), E",
+        "no-one-minus-gamma": "E = gamma * Eg2 + grad**2; return w - eta * grad / (np.sqrt(E) + eps), E",
+        "eps-inside": "E = gamma * Eg2 + (1 - gamma) * grad**2; return w - eta * grad / np.sqrt(E + eps), E",
+        "not-squared": "E = gamma * Eg2 + (1 - gamma) * grad; return w - eta * grad / (np.sqrt(E) + eps), E",
+        "old-average": "E = gamma * Eg2 + (1 - gamma) * grad**2; return w - eta * grad / (np.sqrt(Eg2) + eps), E",
+        "no-sqrt": "E = gamma * Eg2 + (1 - gamma) * grad**2; return w - eta * grad / (E + eps), E",
+        "sign": "E = gamma * Eg2 + (1 - gamma) * grad**2; return w + eta * grad / (np.sqrt(E) + eps), E",
+    },
+    "adam_step": {
+        "no-bias-correction": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*m/(np.sqrt(v)+eps), m, v",
+        "only-m-corrected": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v)+eps), m, v",
+        "only-v-corrected": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*m/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+        "r-plus-one": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; t = r + 1; return w - eta*(m/(1-beta1**t))/(np.sqrt(v/(1-beta2**t))+eps), m, v",
+        "r-minus-one": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; t = r - 1; return w - eta*(m/(1-beta1**t))/(np.sqrt(v/(1-beta2**t))+eps), m, v",
+        "beta-not-powered": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1))/(np.sqrt(v/(1-beta2))+eps), m, v",
+        "corrected-state": "m = (beta1*m + (1-beta1)*grad)/(1-beta1**r); v = (beta2*v + (1-beta2)*grad**2)/(1-beta2**r); return w - eta*m/(np.sqrt(v)+eps), m, v",
+        "betas-swapped": "m = beta2*m + (1-beta2)*grad; v = beta1*v + (1-beta1)*grad**2; return w - eta*(m/(1-beta2**r))/(np.sqrt(v/(1-beta1**r))+eps), m, v",
+        "eps-inside": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/np.sqrt(v/(1-beta2**r)+eps), m, v",
+        "eps-hat": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; a = eta*np.sqrt(1-beta2**r)/(1-beta1**r); return w - a*m/(np.sqrt(v)+eps), m, v",
+        "v-not-squared": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+        "sign": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w + eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+    },
+}
+
+SIGNATURES = {
+    "momentum_step": "momentum_step(w, dw, grad, eta, alpha)",
+    "adagrad_step": "adagrad_step(w, G, grad, eta, eps)",
+    "rmsprop_step": "rmsprop_step(w, Eg2, grad, eta, gamma, eps)",
+    "adam_step": "adam_step(w, m, v, grad, r, eta, beta1, beta2, eps)",
+}
+
+REQUIRED = {  # the issue's list, which the catalogue must cover at least
+    "momentum_step": {"sign", "old-dw", "no-alpha", "average"},
+    "adagrad_step": {"not-squared", "not-accumulated", "eps-inside", "old-G", "no-sqrt"},
+    "rmsprop_step": {"swapped", "sum", "eps-inside", "not-squared"},
+    "adam_step": {"no-bias-correction", "r-plus-one", "r-minus-one", "corrected-state", "betas-swapped", "eps-inside", "v-not-squared"},
+}
+
+
+def buggy(name, body):
+    lines = "\n".join("    " + part.strip() for part in body.split(";"))
+    return define(f"def {SIGNATURES[name]}:\n{lines}\n")
+
+
+def test_every_catalogued_mistake_has_a_test_and_the_required_ones_exist():
+    for name, exercise in EXERCISES.items():
+        keys = {m.key for m in exercise.mistakes}
+        assert keys == set(MISTAKES[name]), name
+        assert REQUIRED[name] <= keys, name
+
+
+@pytest.mark.parametrize("name, key", [(n, k) for n, bugs in MISTAKES.items() for k in bugs])
+def test_each_mistake_fails_with_its_diagnosis(name, key):
+    result = check(name, buggy(name, MISTAKES[name][key]))
+    assert not result.passed
+    assert result.mistake == key, result.message
+    assert "chapter" in result.message  # points to the equation
+    assert not re.search(r"\d\.\d{4,}", result.message), "messages never reveal expected values"
+
+
+# ---------------------------------------------------------------- never fails open
+
+GOOD = define(CORRECT["momentum_step"][0])
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("raise ValueError('oops')", "raised ValueError: oops at step 1"),
+        ("raise NotImplementedError", "not written yet"),
+        ("dw_new = alpha * dw - eta * grad", "returned None"),
+        ("return w + alpha * dw - eta * grad", "returned a ndarray, expected a tuple of 2 arrays"),
+        ("d = alpha * dw - eta * grad; return w + d, d, d", "returned 3 values, expected 2"),
+        ("d = alpha * dw - eta * grad; return (w + d).tolist(), d", "w_new is a list, not a numpy array"),
+        ("d = alpha * dw - eta * grad; return (w + d).ravel(), d.ravel()", "w_new has shape (12,) but the inputs have shape (3, 4)"),
+        ("d = alpha * dw - eta * grad; return d, w + d", "wrong order"),
+        ("d = alpha * dw - eta * grad; return (w + d) * np.nan, d", "NaN"),
+        ("dw *= alpha; dw -= eta * grad; return w + dw, dw", "changed its input(s) dw in place"),
+        ("w += alpha * dw - eta * grad; return w, alpha * dw - eta * grad", "changed its input(s) w in place"),
+        ("d = alpha * dw - eta * grad; return w + d, str(d)", "dw_new is a str"),
+        ("d = alpha * dw - eta * grad; return w + d, d.astype(complex)", "not a real number type"),
+        ("d = alpha * dw - eta * grad; return w + d + 1e-3, d", "w_new is wrong at step 1"),
+    ],
+)
+def test_wrong_returns_fail_with_a_plain_message(body, expected):
+    result = check("momentum_step", buggy("momentum_step", body))
+    assert not result.passed
+    assert expected in result.message, result.message
+
+
+def test_not_a_function():
+    result = check("adam_step", 42)
+    assert not result.passed and "not a function" in result.message
+
+
+def test_a_hanging_function_fails_quickly():
+    def momentum_step(w, dw, grad, eta, alpha):
+        while True:
+            pass
+
+    start = time.monotonic()
+    result = check("momentum_step", momentum_step, timeout=1.0)
+    assert time.monotonic() - start < 10
+    assert not result.passed and "did not return within 1 s" in result.message
+    # the runaway thread was stopped: the interpreter is not left spinning
+    assert time.monotonic() - start < 3
+
+
+def test_objects_with_tricked_comparisons_cannot_pass():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(np.shape(self), dtype=bool)
+
+        def __sub__(self, other):
+            return np.zeros(np.shape(self))
+
+        __rsub__ = __sub__
+
+        def __abs__(self):
+            return np.zeros(np.shape(self))
+
+    def momentum_step(w, dw, grad, eta, alpha):
+        return np.zeros_like(w).view(Liar), np.zeros_like(dw).view(Liar)
+
+    result = check("momentum_step", momentum_step)
+    assert not result.passed
+
+
+def test_patching_numpy_comparisons_cannot_make_a_wrong_function_pass(monkeypatch):
+    always = lambda *args, **kwargs: True  # noqa: E731
+    for name in ("allclose", "array_equal", "array_equiv"):
+        monkeypatch.setattr(np, name, always)
+    monkeypatch.setattr(np, "isclose", lambda a, b, *args, **kwargs: np.ones(np.shape(a), dtype=bool))
+    monkeypatch.setattr(np, "isfinite", lambda a, *args, **kwargs: np.ones(np.shape(a), dtype=bool))
+    monkeypatch.setattr(np, "abs", lambda a, *args, **kwargs: np.zeros(np.shape(a)))
+    monkeypatch.setattr(np.testing, "assert_allclose", lambda *args, **kwargs: None)
+
+    def momentum_step(w, dw, grad, eta, alpha):
+        return np.zeros_like(w), np.zeros_like(dw)
+
+    assert not check("momentum_step", momentum_step).passed
+    assert check("momentum_step", GOOD).passed
+
+
+def test_nan_never_passes():
+    def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps):
+        nan = np.full_like(w, np.nan)
+        return nan, nan.copy(), nan.copy()
+
+    result = check("adam_step", adam_step)
+    assert not result.passed and "NaN" in result.message
+
+
+# ------------------------------------------------------------------ hints, display
+
+
+def test_hints_are_progressive_and_end_with_the_solution_pointer():
+    for name, exercise in EXERCISES.items():
+        texts = [hint(name, level).data for level in range(1, len(exercise.hints) + 2)]
+        assert len(set(texts[:-1])) == len(exercise.hints)
+        assert "solution(" in texts[-2] and texts[-1] == texts[-2]
+    with pytest.raises(ValueError, match="level must be an integer >= 1"):
+        hint("adam_step", 0)
+
+
+def test_solution_is_code_that_passes():
+    text = solution("rmsprop_step").data
+    assert text.startswith("```python\ndef rmsprop_step(")
+    code = text.removeprefix("```python\n").rstrip().removesuffix("```")
+    assert check("rmsprop_step", define(code)).passed
+
+
+def test_unknown_exercise_name():
+    with pytest.raises(ValueError, match=r"name must be one of \['momentum_step', 'adagrad_step', 'rmsprop_step', 'adam_step'\]"):
+        check("sgd_step", GOOD)
+
+
+def test_result_renders_as_a_box_in_jupyter_and_as_text_in_python():
+    passed = check("momentum_step", GOOD)
+    failed = check("momentum_step", buggy("momentum_step", MISTAKES["momentum_step"]["sign"]))
+    assert str(passed).startswith("PASSED momentum_step:") and str(failed).startswith("FAILED momentum_step:")
+    assert "✔" in passed._repr_html_() and "✘" in failed._repr_html_()
+    assert "<script" not in failed._repr_html_()
+
+
+def test_the_catalogue_is_exposed():
+    assert list(exercises.EXERCISES) == ["momentum_step", "adagrad_step", "rmsprop_step", "adam_step"]

@@ -1,0 +1,121 @@
+"""The book's notebooks follow book/AUTHORING.md (the notebooks themselves run under pytest --nbval-lax)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+MARKER = "# NBVAL_CHECK_OUTPUT"
+
+
+def toc_files(entries):
+    for entry in entries:
+        if "file" in entry:
+            yield entry["file"]
+        yield from toc_files(entry.get("chapters", []) + entry.get("sections", []))
+
+
+PAGES = [TOC["root"], *toc_files(TOC.get("parts", []) + TOC.get("chapters", []))]
+NOTEBOOKS = sorted(ROOT.glob("book/*.ipynb"))
+CHAPTERS = {path.stem: path for path in NOTEBOOKS if re.match(r"\d\d_", path.stem)}
+ALGORITHM_CHAPTERS = ["02_momentum", "03_adagrad", "04_rmsprop", "05_adam", "06_beyond"]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sources(nb, kind=None):
+    return ["".join(c["source"]) for c in nb["cells"] if kind is None or c["cell_type"] == kind]
+
+
+def test_every_page_of_the_table_of_contents_exists():
+    for page in PAGES:
+        candidates = [ROOT / f"{page}{suffix}" for suffix in (".md", ".ipynb")]
+        assert any(p.exists() for p in candidates), page
+
+
+def test_every_notebook_is_in_the_table_of_contents():
+    listed = set(PAGES)
+    for path in NOTEBOOKS:
+        assert f"book/{path.stem}" in listed, path.name
+
+
+def test_the_seven_chapters_exist():
+    assert sorted(CHAPTERS) == [
+        "01_gradient_descent",
+        "02_momentum",
+        "03_adagrad",
+        "04_rmsprop",
+        "05_adam",
+        "06_beyond",
+        "07_comparison",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_only_checked_cells_keep_outputs_and_only_as_text(path):
+    nb = load(path)
+    assert "widgets" not in nb["metadata"], "saved widget state must not be committed"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if MARKER not in source:
+            assert cell["outputs"] == [], f"cell {i} has outputs but no {MARKER}"
+            assert cell["execution_count"] is None, f"cell {i} has an execution count"
+            continue
+        assert cell["outputs"], f"checked cell {i} has no committed output: run scripts/refresh_outputs.py"
+        for output in cell["outputs"]:
+            assert output["output_type"] in ("stream", "execute_result"), f"cell {i}: {output['output_type']}"
+            if output["output_type"] == "stream":
+                assert output["name"] == "stdout"
+            else:
+                assert set(output["data"]) == {"text/plain"}, f"cell {i} commits {set(output['data'])}"
+        text = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"])
+        assert len(text) < 3000, f"cell {i}: checked outputs are for small results"
+        assert "nan" not in text.lower().split(), f"cell {i} states a NaN"
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_chapters_follow_the_conventions(name):
+    nb = load(CHAPTERS[name])
+    code = "\n".join(sources(nb, "code"))
+    markdown = "\n".join(sources(nb, "markdown"))
+    assert "import gdcourse" in code or "from gdcourse" in code
+    assert sum(1 for s in sources(nb, "markdown") if s.lstrip().startswith("# ")) == 1, "one H1 title"
+    assert "## Exercises" in markdown
+    assert "{exercise}" in markdown
+    assert "{cite}" in markdown, "cite the papers the chapter uses"
+    assert re.search(r"[\uac00-\ud7a3]", markdown), "give the notes' Korean terms"
+    assert MARKER in code, "state at least one result in a checked cell"
+    assert "widgets.explorer(" in code or "explorer(" in code
+    assert "rcParams" not in code, "the plot style is set once, in gdcourse.plotting"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert "plt.style" not in "".join(cell["source"])
+
+
+@pytest.mark.parametrize("name", ALGORITHM_CHAPTERS)
+def test_algorithm_chapters_show_the_packages_own_source(name):
+    code = "\n".join(sources(load(CHAPTERS[name]), "code"))
+    assert re.search(r"\bshow\(gdcourse\.\w+", code), "include the implementation with gdcourse.source.show"
+
+
+def test_solutions_are_tagged_and_follow_their_exercise():
+    labels = []
+    for path in CHAPTERS.values():
+        cells = load(path)["cells"]
+        for i, cell in enumerate(cells):
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and "{solution}" in source:
+                assert "solution" in cell["metadata"].get("tags", []), f"{path.name} cell {i}: tag the solution cell"
+            match = re.search(r"```\{exercise(?:-start)?\}[^\n]*\n:label: ([\w-]+)", source)
+            if match:
+                labels.append(match.group(1))
+    assert len(labels) == len(set(labels)), "exercise labels must be unique across the book"
+    assert len(labels) >= 3 * len(CHAPTERS)
