@@ -1,16 +1,18 @@
 # The two commands of the README:
 #   make site   build the course site into _build/html (creates .venv and installs what is missing)
-#   make test   build the site, then run every test (unit, property, notebooks, site)
+#   make test   build the site, then run every test (unit, property, notebooks, site in a browser)
 # `.ci/run` runs `make test`.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_MODULES := site/node_modules/.package-lock.json
+VENDOR := site/static/vendor/.complete
 
 .PHONY: site test env clean
 
-env: $(STAMP)
+env: $(STAMP) $(VENDOR)
 
 # Re-install whenever the requirements or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -20,9 +22,19 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# MathJax, require.js and the ipywidgets HTML manager, from the npm registry at build time, so that the
+# published pages load nothing from a CDN (site/vendor.py, site/sphinx_offline.py).
+$(NODE_MODULES): site/package.json site/package-lock.json
+	cd site && npm ci --no-audit --no-fund --ignore-scripts
+
+$(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
+	$(BIN)/python site/vendor.py
+	touch $(VENDOR)
+
 # --all: rebuild every page; the execution cache is off (execute_notebooks: force in _config.yml),
 # because it keys on the notebooks' code only and would miss a change to gdcourse.
-site: $(STAMP)
+site: $(STAMP) $(VENDOR)
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build --all -W --keep-going .
 
 test: site

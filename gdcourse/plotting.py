@@ -105,14 +105,26 @@ def style_of(label: str) -> dict:
 
 
 def styles_for(labels) -> list[dict]:
-    """One style per label: each optimizer's own when they are all different optimizers,
-    else the palette in order (e.g. one optimizer with several settings)."""
+    """One style per label.
+
+    Lines of different optimizers keep their optimizer's colour; when an optimizer appears more than
+    once, its later lines change line style.  When all lines are one optimizer (several settings of it)
+    or unknown names, they take the palette's colours in order instead.
+    """
     labels = list(labels)
     styles = [style_of(label) for label in labels]
-    keys = [tuple(sorted(s.items())) for s in styles]
-    if all(styles) and len(set(keys)) == len(keys):
-        return styles
-    return [{"color": _CYCLE[i % len(_CYCLE)], "linestyle": "-"} for i in range(len(labels))]
+    names = {label.split("(")[0].split()[0] for label in labels if label.strip()}
+    if not all(styles) or len(names) == 1 and len(labels) > 1:
+        return [{"color": _CYCLE[i % len(_CYCLE)], "linestyle": "-"} for i in range(len(labels))]
+    seen: dict = {}
+    result = []
+    for style in styles:
+        key = (style["color"], style["linestyle"])
+        repeat = seen.get(key, 0)
+        seen[key] = repeat + 1
+        linestyles = [style["linestyle"], "--", ":", "-."]
+        result.append({"color": style["color"], "linestyle": linestyles[repeat % len(linestyles)]})
+    return result
 
 
 def _axes(ax, figsize=None):
@@ -186,7 +198,9 @@ def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None
     for (label, trajectory), style in zip(runs.items(), styles_for(runs)):
         loss = trajectory.loss if f_min is None else trajectory.loss - f_min
         if log:
-            loss = np.where(loss > 0, loss, np.nan)  # exactly 0 (or below f* by rounding) cannot be drawn on a log axis
+            # Exactly 0 (or below f* by rounding) cannot be drawn on a log axis; above 1e100 a run is
+            # diverging and 300 decades of overflow would squash everything else: both are left out.
+            loss = np.where((loss > 0) & (loss < 1e100), loss, np.nan)
         ax.plot(np.arange(len(loss)), loss, label=_label(label, trajectory), **style)
     ax.set_xlabel("steps taken (iterations)")
     ax.set_ylabel(r"loss gap $f(w) - f^\star$" if f_min is not None else "loss $f(w)$")

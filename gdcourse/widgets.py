@@ -96,10 +96,10 @@ class Explorer:
         self.eps_in_sqrt = None
         if hasattr(optimizer_class(), "eps_in_sqrt"):
             self.eps_in_sqrt = widgets.Checkbox(value=bool(initial.get("eps_in_sqrt", False)), description="ε inside √ (the notes' form)", indent=False)
-        self.problem = widgets.Dropdown(options=list(self.problems), value=problem, description="problem", style={"description_width": "4em"})
-        self.steps = widgets.IntSlider(value=steps, min=10, max=2000, step=10, description="steps", continuous_update=True, style={"description_width": "4em"})
-        self.x0 = widgets.FloatSlider(description="start w₁", continuous_update=True, readout_format=".2f", style={"description_width": "4em"})
-        self.y0 = widgets.FloatSlider(description="start w₂", continuous_update=True, readout_format=".2f", style={"description_width": "4em"})
+        self.problem = widgets.Dropdown(options=list(self.problems), value=problem, description="problem", style={"description_width": "4.5em"}, layout={"width": "300px"})
+        self.steps = widgets.IntSlider(value=steps, min=10, max=2000, step=10, description="steps", continuous_update=True, style={"description_width": "4.5em"})
+        self.x0 = widgets.FloatSlider(description="start w₁", continuous_update=True, readout_format=".2f", style={"description_width": "4.5em"})
+        self.y0 = widgets.FloatSlider(description="start w₂", continuous_update=True, readout_format=".2f", style={"description_width": "4.5em"})
         self.image = widgets.Image(format="png", layout={"width": "100%", "max_width": "900px"})
         self.status = widgets.HTML()
 
