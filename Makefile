@@ -12,6 +12,11 @@ VENDOR := site/static/vendor/.complete
 
 .PHONY: site test env clean
 
+# The notebooks multiply small matrices, for which one BLAS thread is faster than several and, on a
+# shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+
 env: $(STAMP) $(VENDOR)
 
 # Re-install whenever the requirements or the package metadata change.

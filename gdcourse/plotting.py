@@ -13,12 +13,14 @@ they drew on.
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import NullLocator
 from matplotlib.patches import Patch
 
 from gdcourse.problems import Problem
@@ -88,16 +90,32 @@ _OPTIMIZER_STYLE = {
 
 
 def use_style() -> None:
-    """Apply :data:`STYLE` to matplotlib (done once when this module is imported)."""
+    """Apply :data:`STYLE` to matplotlib (done once when this module is imported).
+
+    In a Jupyter kernel it also stops the inline backend from cropping figures to a "tight" bounding
+    box: the book's figures use constrained layout already, and the crop costs a second drawing pass.
+    """
     mpl.rcParams.update(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return
+    shell = get_ipython()
+    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
 
 
 use_style()
 
 
+def _optimizer_name(label: str) -> str:
+    match = re.match(r"\s*([A-Za-z]+)", label)
+    return match.group(1) if match else ""
+
+
 def style_of(label: str) -> dict:
     """Colour and line style of an optimizer, from the first word of ``label`` ({} if unknown)."""
-    name = label.split("(")[0].split()[0] if label.strip() else ""
+    name = _optimizer_name(label)
     if name in _OPTIMIZER_STYLE:
         color, linestyle = _OPTIMIZER_STYLE[name]
         return {"color": color, "linestyle": linestyle}
@@ -113,7 +131,7 @@ def styles_for(labels) -> list[dict]:
     """
     labels = list(labels)
     styles = [style_of(label) for label in labels]
-    names = {label.split("(")[0].split()[0] for label in labels if label.strip()}
+    names = {_optimizer_name(label) for label in labels}
     if not all(styles) or len(names) == 1 and len(labels) > 1:
         return [{"color": _CYCLE[i % len(_CYCLE)], "linestyle": "-"} for i in range(len(labels))]
     seen: dict = {}
@@ -181,9 +199,9 @@ def path(ax, trajectory: Trajectory, label: str | None = None, **style):
     return line
 
 
-def trajectories(problem: Problem, runs: dict[str, Trajectory], ax=None, title: str | None = None, legend: bool = True):
+def trajectories(problem: Problem, runs: dict[str, Trajectory], ax=None, title: str | None = None, legend: bool = True, resolution: int = 200):
     """Contours of ``problem`` and the path of every run in ``runs`` (label → trajectory)."""
-    ax = contour(problem, ax)
+    ax = contour(problem, ax, resolution=resolution)
     for (label, trajectory), style in zip(runs.items(), styles_for(runs)):
         path(ax, trajectory, label, **style)
     ax.set_title(title if title is not None else problem.name)
@@ -206,6 +224,7 @@ def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None
     ax.set_ylabel(r"loss gap $f(w) - f^\star$" if f_min is not None else "loss $f(w)$")
     if log:
         ax.set_yscale("log")
+        ax.yaxis.set_minor_locator(NullLocator())  # minor ticks on log axes are slow to draw and add little
     if title:
         ax.set_title(title)
     ax.legend(loc="best")
@@ -247,7 +266,11 @@ _SYMBOLS = {"eta": r"$\eta$", "alpha": r"$\alpha$", "gamma": r"$\gamma$", "rho":
 
 
 def heatmap(sweep: Sweep, ax=None, title: str | None = None):
-    """Final loss over a 2-D hyperparameter grid (log colour scale); diverged runs in grey."""
+    """Final loss over a 2-D hyperparameter grid (log colour scale).
+
+    Runs that overflowed are dark grey; runs whose loss ended above where it started (unstable, but not
+    yet overflowed) light grey.
+    """
     if len(sweep.names) != 2:
         raise ValueError(f"heatmap needs a sweep over 2 hyperparameters; got {sweep.names}")
     ax = _axes(ax, figsize=(5.5, 4.2))
@@ -258,8 +281,11 @@ def heatmap(sweep: Sweep, ax=None, title: str | None = None):
     vmax = float(np.max(sweep.loss[0]))
     norm = LogNorm(vmin=vmax * 1e-16, vmax=vmax, clip=True)
     mesh = ax.pcolormesh(x, y, np.clip(final, vmax * 1e-16, vmax), norm=norm, shading="nearest")
+    grew = (~sweep.diverged) & (sweep.final_loss > sweep.loss[0])
+    if grew.any():  # unstable but not yet overflowed: the loss ended above where it started
+        ax.pcolormesh(x, y, np.where(grew.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.92"]), shading="nearest")
     if sweep.diverged.any():
-        ax.pcolormesh(x, y, np.where(sweep.diverged.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.8"]), shading="nearest")
+        ax.pcolormesh(x, y, np.where(sweep.diverged.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.7"]), shading="nearest")
     colorbar = ax.figure.colorbar(mesh, ax=ax)
     colorbar.set_label(f"final loss after {sweep.loss.shape[0] - 1} steps")
     if _is_geometric(x):
@@ -272,8 +298,10 @@ def heatmap(sweep: Sweep, ax=None, title: str | None = None):
     best, loss = sweep.best()
     ax.plot(best[nx], best[ny], "*", color="white", markeredgecolor="black", markersize=13, label=f"best: {loss:.2g}")
     handles = [ax.get_lines()[-1]]
+    if grew.any():
+        handles.append(Patch(facecolor="0.92", edgecolor="0.6", label="ended above its start"))
     if sweep.diverged.any():
-        handles.append(Patch(facecolor="0.8", label="diverged"))
+        handles.append(Patch(facecolor="0.7", label="diverged (overflow)"))
     ax.legend(handles=handles, loc="upper left", framealpha=0.9, frameon=True)
     ax.set_title(title if title is not None else f"{sweep.optimizer} on {sweep.problem}")
     return ax

@@ -119,3 +119,21 @@ def test_solutions_are_tagged_and_follow_their_exercise():
                 labels.append(match.group(1))
     assert len(labels) == len(set(labels)), "exercise labels must be unique across the book"
     assert len(labels) >= 3 * len(CHAPTERS)
+
+
+CODING_EXERCISES = {"02_momentum": "momentum_step", "03_adagrad": "adagrad_step", "04_rmsprop": "rmsprop_step", "05_adam": "adam_step"}
+
+
+@pytest.mark.parametrize("chapter, name", sorted(CODING_EXERCISES.items()))
+def test_coding_exercise_solution_is_the_checkers_model_solution(chapter, name):
+    from gdcourse.exercises import EXERCISES
+
+    cells = load(CHAPTERS[chapter])["cells"]
+    solutions = [
+        "".join(c["source"]) for c in cells
+        if c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", []) and f"def {name}(" in "".join(c["source"])
+    ]
+    assert solutions == [EXERCISES[name].solution.rstrip("\n")], "the book's solution must not drift from solution()"
+    sources = ["".join(c["source"]) for c in cells]
+    assert any(f'exercises.check("{name}", {name})' in s for s in sources), "the chapter runs the checker"
+    assert any("{exercise-start}" in s and name in s for s in sources), "the exercise states the signature"

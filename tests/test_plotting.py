@@ -78,7 +78,7 @@ def test_heatmap_of_a_sweep_greys_out_divergence_and_uses_log_axes():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
     assert "η" in ax.get_xlabel() or "eta" in ax.get_xlabel()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0].startswith("best: ") and "diverged" in legend
+    assert legend[0].startswith("best: ") and "diverged (overflow)" in legend and "ended above its start" in legend
     with pytest.raises(ValueError, match="2 hyperparameters"):
         plotting.heatmap(gdcourse.sweep(gdcourse.GD, q, q.start, 10, {"eta": [0.1, 0.2]}))
 
