@@ -42,8 +42,10 @@ site: $(STAMP) $(VENDOR)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build --all -W --keep-going .
 
+# Two workers (the machine has two cores). --dist loadscope keeps each notebook's cells on one worker,
+# in order in one kernel, and each test module (or class) with its shared fixtures.
 test: site
-	$(BIN)/python -m pytest --nbval-lax
+	$(BIN)/python -m pytest --nbval-lax -n 2 --dist loadscope
 
 clean:
 	rm -rf _build

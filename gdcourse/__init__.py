@@ -6,7 +6,11 @@
 - :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters.
 """
 
-from gdcourse.optimizers import (
+from gdcourse.memory import keep_freed_memory
+
+keep_freed_memory()  # see gdcourse/memory.py: large steps and sweeps without page faults
+
+from gdcourse.optimizers import (  # noqa: E402
     GD,
     AdaDelta,
     AdaGrad,
@@ -18,7 +22,7 @@ from gdcourse.optimizers import (
     Optimizer,
     RMSProp,
 )
-from gdcourse.run import Sweep, Trajectory, run, sweep
+from gdcourse.run import Sweep, Trajectory, run, sweep  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -37,6 +37,7 @@ import numpy as np
 __all__ = [
     "HYPERPARAMETERS",
     "Optimizer",
+    "all_finite",
     "GD",
     "Momentum",
     "Nesterov",
@@ -114,8 +115,12 @@ def check_hyperparameter(name: str, value) -> float | np.ndarray:
     return array
 
 
-def _all_finite(x: np.ndarray) -> bool:
+def all_finite(x: np.ndarray) -> bool:
     """True when no element of x is NaN or ±inf."""
+    # On a handful of numbers a Python loop beats the fixed cost of two numpy calls, and the
+    # optimizers of the course step through millions of 2-D problems.
+    if x.size <= 32:
+        return all(map(math.isfinite, x.flat))
     return bool(np.isfinite(x).all())
 
 
@@ -149,21 +154,24 @@ class Optimizer:
 
     state_names: tuple[str, ...] = ()
     hyperparameter_names: tuple[str, ...] = ()
-    _update_arguments: tuple[str, ...] = ()
+    _takes_r: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "update" not in cls.__dict__:
             return
         arguments = tuple(inspect.signature(cls.update).parameters)[1:]  # drop self
-        if arguments[:2] != ("w", "g"):
-            raise TypeError(f"{cls.__name__}.update must start with (self, w, g, ...)")
-        cls._update_arguments = arguments
-        cls.hyperparameter_names = tuple(a for a in arguments if a in HYPERPARAMETERS)
-        cls.state_names = tuple(
-            a for a in arguments[2:] if a not in HYPERPARAMETERS and a != "r"
-        )
-        for name in cls.hyperparameter_names:
+        hyperparameters = tuple(a for a in arguments if a in HYPERPARAMETERS)
+        state = tuple(a for a in arguments[2:] if a not in HYPERPARAMETERS and a != "r")
+        takes_r = "r" in arguments
+        expected = ("w", "g", *state, *(("r",) if takes_r else ()), *hyperparameters)
+        if arguments != expected:
+            raise TypeError(
+                f"{cls.__name__}.update(self, {', '.join(arguments)}) must list its arguments in the order "
+                "w, g, the state, r (if used), the hyperparameters"
+            )
+        cls.hyperparameter_names, cls.state_names, cls._takes_r = hyperparameters, state, takes_r
+        for name in hyperparameters:
             setattr(cls, name, _hyperparameter_property(name))
 
     def __init__(self, **hyperparameters):
@@ -224,39 +232,45 @@ class Optimizer:
             )
         if g.dtype != w.dtype:
             g = g.astype(w.dtype)
-        if not _all_finite(g):
+        if not all_finite(g):
             raise ValueError(
                 f"the gradient g contains NaN or ±inf ({_describe_nonfinite(g)}); "
                 f"{type(self).__name__}'s state is unchanged (still after step {self.r})"
             )
-        values = self._hyperparameters_for(w)
-        values["w"], values["g"], values["r"] = w, g, self.r + 1
-        for name in self.state_names:
-            value = getattr(self, name)
-            if value is None:
-                value = np.zeros_like(w)
-            elif value.shape != w.shape or value.dtype != w.dtype:
-                raise ValueError(
-                    f"w has shape {w.shape} and dtype {w.dtype} but {type(self).__name__}'s "
-                    f"state {name} has shape {value.shape} and dtype {value.dtype}; "
-                    "call reset() before starting a new run"
-                )
-            values[name] = value
-        result = self.update(*[values[a] for a in self._update_arguments])
+        state = [self._state_for(name, w) for name in self.state_names]
+        hyperparameters = self._hyperparameters_for(w)
+        r = self.r + 1
+        if self._takes_r:
+            result = self.update(w, g, *state, r, *hyperparameters)
+        else:
+            result = self.update(w, g, *state, *hyperparameters)
         if not self.state_names:
             result = (result,)
         w_next, *state = result
-        if check_result and not _all_finite(w_next):
+        if check_result and not all_finite(w_next):
             raise ValueError(self._explain_nonfinite_result(w, w_next))
         # Commit only now, so that an error above loses nothing.
         for name, value in zip(self.state_names, state):
             setattr(self, name, value)
-        self.r += 1
+        self.r = r
         return w_next
+
+    def _state_for(self, name: str, w: np.ndarray) -> np.ndarray:
+        """The current value of a state variable: zeros on the first step, else checked against w."""
+        value = getattr(self, name)
+        if value is None:
+            return np.zeros_like(w)
+        if value.shape != w.shape or value.dtype != w.dtype:
+            raise ValueError(
+                f"w has shape {w.shape} and dtype {w.dtype} but {type(self).__name__}'s "
+                f"state {name} has shape {value.shape} and dtype {value.dtype}; "
+                "call reset() before starting a new run"
+            )
+        return value
 
     def _explain_nonfinite_result(self, w, w_next) -> str:
         name = type(self).__name__
-        if not _all_finite(w):
+        if not all_finite(w):
             cause = f"the weights w given contain NaN or ±inf ({_describe_nonfinite(w)})"
         else:
             cause = (
@@ -268,12 +282,11 @@ class Optimizer:
     def update(self, w, g):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def _hyperparameters_for(self, w: np.ndarray) -> dict:
-        """The hyperparameters in w's dtype, checked to broadcast to w's shape."""
+    def _hyperparameters_for(self, w: np.ndarray) -> tuple:
+        """The hyperparameters in update's order, in w's dtype, checked to broadcast to w's shape."""
         key = (w.dtype, w.shape)
-        cached = self._cast_cache.get(key)
-        if cached is None:
-            cached = {}
+        if key not in self._cast_cache:
+            values = []
             for name, value in self._hyperparameters.items():
                 if isinstance(value, np.ndarray):
                     try:
@@ -285,10 +298,12 @@ class Optimizer:
                             f"{name} has shape {value.shape}, which does not broadcast to the "
                             f"shape of w {w.shape}; use e.g. shape (B, 1) for w of shape (B, d)"
                         )
-                    value = value.astype(w.dtype)
-                cached[name] = value
-            self._cast_cache = {key: cached}  # remember the latest shape only
-        return dict(cached)
+                    # Expanded once to w's full shape: a (B, 1) operand would make every elementwise
+                    # operation iterate over rows of d numbers, several times slower for small d.
+                    value = np.ascontiguousarray(np.broadcast_to(value, w.shape), dtype=w.dtype)
+                values.append(value)
+            self._cast_cache = {key: tuple(values)}  # remember the latest shape only
+        return self._cast_cache[key]
 
     def __repr__(self) -> str:
         def show(value):

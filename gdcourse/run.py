@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gdcourse.optimizers import Optimizer
+from gdcourse.optimizers import Optimizer, all_finite
 from gdcourse.problems import Problem
 
 __all__ = ["Trajectory", "Sweep", "run", "sweep"]
@@ -153,40 +153,43 @@ def run(
     last = steps
     previous = w
 
+    all_alive = True  # a plain bool, so that the usual case costs no array call
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(steps + 1):
-            loss = problem.f(w)
+            loss = np.asarray(problem.f(w))
             g = problem.grad(w) if k < steps else None
-            bad = ~np.isfinite(loss) | _nonfinite_rows(w, len(batch_shape))
-            if g is not None:
-                bad |= _nonfinite_rows(g, len(batch_shape))
-            newly = bad & alive
-            if newly.any():
-                diverged_at[newly] = k
-                if single:
-                    reason = f"diverged at step {k}: " + _why(loss, g, w)
-                    last = k - 1
-                    break
-                alive &= ~newly
-                # Freeze the rows that just diverged at their last finite point.
-                w = np.where(newly[..., None], previous, w)
-                loss = np.where(newly, losses[k - 1] if k else np.inf, loss)
+            if not (all_finite(loss) and all_finite(w) and (g is None or all_finite(g))):
+                bad = ~np.isfinite(loss) | _nonfinite_rows(w, len(batch_shape))
+                if g is not None:
+                    bad |= _nonfinite_rows(g, len(batch_shape))
+                newly = bad & alive
+                if newly.any():
+                    diverged_at[newly] = k
+                    if single:
+                        reason = f"diverged at step {k}: " + _why(loss, g, w)
+                        last = k - 1
+                        break
+                    alive &= ~newly
+                    all_alive = False
+                    # Freeze the rows that just diverged at their last finite point.
+                    w = np.where(newly[..., None], previous, w)
+                    loss = np.where(newly, losses[k - 1] if k else np.inf, loss)
             losses[k] = loss
             if weights is not None:
                 weights[k] = w
             if k == steps:
                 break
-            if not alive.any():
+            previous = w
+            if all_alive:
+                w = optimizer.step(w, g, check_result=False)
+            elif alive.any():  # frozen rows get a zero gradient and keep their weights
+                g = np.where(alive[..., None], g, 0.0)
+                w = np.where(alive[..., None], optimizer.step(w, g, check_result=False), w)
+            else:  # every run diverged: the rest of the record repeats the last values
                 losses[k + 1 :] = losses[k]
                 if weights is not None:
                     weights[k + 1 :] = w
                 break
-            previous = w
-            if alive.all():
-                w = optimizer.step(w, g, check_result=False)
-            else:  # frozen rows get a zero gradient and keep their weights
-                g = np.where(alive[..., None], g, 0.0)
-                w = np.where(alive[..., None], optimizer.step(w, g, check_result=False), w)
 
     if not single and (diverged_at >= 0).any():
         reason = f"{steps} steps, {int((diverged_at >= 0).sum())} of {diverged_at.size} runs diverged"

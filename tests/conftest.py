@@ -48,3 +48,22 @@ def rng():
 
 
 __all__ = ["ALL_OPTIMIZERS", "random_hyperparameters", "gdcourse"]
+
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the slowest groups first (the chapter pages in a browser, the batch grader, the notebooks), so
+    that with two pytest-xdist workers no long group starts last.  The order within a group (a notebook's
+    cells) is kept."""
+
+    def rank(item):
+        nodeid = item.nodeid
+        if "TestChapterPages" in nodeid:
+            return 0
+        if nodeid.startswith("tests/test_grading.py"):
+            return 1
+        if item.path.suffix == ".ipynb":
+            return 2
+        return 3
+
+    items.sort(key=rank)  # stable

@@ -66,7 +66,7 @@ def graded(tmp_path_factory):
 
     out = folder.parent / "grades.csv"
     result = subprocess.run(
-        [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "5", "--call-timeout", "1"],
+        [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "3", "--call-timeout", "1"],
         capture_output=True, text=True, timeout=600,
     )
     return result, out, folder
@@ -108,7 +108,7 @@ def test_feedback_files_carry_the_checkers_messages(graded):
     assert "adam_step: 0/1 — FAILED adam_step: `adam_step` is not a function: it is not defined in the notebook." in partial
     assert "Total: 2/4" in partial
     hanging = (feedback / "hanging.ipynb.txt").read_text()
-    assert "did not return within 1 s" in hanging and "cell 2 did not finish within 5 s" in hanging
+    assert "did not return within 1 s" in hanging and "cell 2 did not finish within 3 s" in hanging
     assert "cell 4 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
     assert "not a readable Jupyter notebook" in (feedback / "not_a_notebook.ipynb.txt").read_text()
 

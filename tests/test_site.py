@@ -154,8 +154,7 @@ def _parse(path: Path) -> _Anchors:
     return parser
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_is_self_contained_and_renders(page, server, browser):
+def check_page(page, server, browser):
     visit = Visit(browser, _url(server, page))
     try:
         assert visit.external == [], f"requests to other hosts: {visit.external}"
@@ -176,6 +175,20 @@ def test_page_is_self_contained_and_renders(page, server, browser):
             visit.page.screenshot(path=str(SCREENSHOTS / f"{Path(page).name}.png"), full_page=True)
     finally:
         visit.close()
+
+
+# Two classes, so that pytest-xdist (--dist loadscope) can give the chapter pages, which are slow to load,
+# typeset and photograph, and the other pages to different workers.
+class TestChapterPages:
+    @pytest.mark.parametrize("page", CHAPTERS)
+    def test_page_is_self_contained_and_renders(self, page, server, browser):
+        check_page(page, server, browser)
+
+
+class TestOtherPages:
+    @pytest.mark.parametrize("page", [p for p in PAGES if p not in CHAPTERS])
+    def test_page_is_self_contained_and_renders(self, page, server, browser):
+        check_page(page, server, browser)
 
 
 @pytest.mark.parametrize("page", PAGES)

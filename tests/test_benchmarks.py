@@ -1,0 +1,16 @@
+"""The benchmark script runs (on tiny sizes); its timings are never asserted here."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_script_runs_on_tiny_sizes():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    for section in ("1. Per-step cost, small problems", "2. Per-step cost, large problems", "3. Sweep", "4. Explorer"):
+        assert section in result.stdout
