@@ -128,10 +128,10 @@ class Optimizer:
     r"""Base class: input checks, state and dtype handling for every optimizer.
 
     A subclass states its algorithm in one method, ``update``, whose parameters
-    name what the rule needs — the weights ``w``, the gradient ``g``, its state
-    (e.g. ``m``, ``v``), the step number ``r`` and its hyperparameters — and
-    which returns the new weights followed by the new state, in the order of
-    the parameters.  ``update`` is a pure function: it builds new arrays and
+    name what the rule needs, in this order — the weights ``w``, the gradient
+    ``g``, its state (e.g. ``m``, ``v``), the step number ``r`` if it uses it,
+    its hyperparameters — and which returns the new weights followed by the
+    new state.  ``update`` is a pure function: it builds new arrays and
     never changes its arguments.  :meth:`step` does the rest:
 
     - it checks that ``g`` has the shape of ``w`` and contains no NaN or ±inf
