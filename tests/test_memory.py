@@ -1,7 +1,6 @@
 """gdcourse.memory: glibc keeps freed memory, so repeated large steps stop page-faulting."""
 
 import os
-import resource
 import subprocess
 import sys
 import textwrap
