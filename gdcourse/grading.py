@@ -34,7 +34,7 @@ import nbformat
 from gdcourse.exercises import EXERCISES, harness
 from gdcourse.exercises.judge import CheckResult, judge
 
-__all__ = ["release", "student_version", "grade", "grade_notebook", "Grade", "COLUMNS"]
+__all__ = ["release", "student_version", "grade", "grade_notebook", "write_atomically", "Grade", "COLUMNS"]
 
 SOLUTION_TAG = "solution"
 COLUMNS = ["submission", *EXERCISES, "total", "status"]
@@ -91,7 +91,8 @@ def student_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbform
     return student
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     umask = os.umask(0)
@@ -117,7 +118,7 @@ def release(src: Path, out: Path) -> list[Path]:
     written = []
     for path, nb in versions:
         target = out / path.name
-        _write_atomically(target, nbformat.writes(nb))
+        write_atomically(target, nbformat.writes(nb) + "\n")
         written.append(target)
     return written
 
@@ -311,10 +312,10 @@ def grade(submissions: Path, out: Path, timeout: float = 60.0, feedback: Path | 
         print(f"[{number}/{len(files)}] {path.name} ...", end="", file=progress, flush=True)
         result = grade_notebook(path, timeout=timeout, call_timeout=call_timeout)
         grades.append(result)
-        _write_atomically(feedback / f"{path.name}.txt", result.feedback())
-        _write_atomically(out, _csv_text(grades))
+        write_atomically(feedback / f"{path.name}.txt", result.feedback())
+        write_atomically(out, _csv_text(grades))
         left = len(files) - number
         print(f" {result.total}/{len(EXERCISES)} {result.status} ({time.monotonic() - start:.1f} s; {left} left)", file=progress, flush=True)
     if not files:
-        _write_atomically(out, _csv_text(grades))
+        write_atomically(out, _csv_text(grades))
     return grades

@@ -13,13 +13,13 @@ atomically.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from gdcourse.grading import write_atomically
 
 MARKER = "# NBVAL_CHECK_OUTPUT"
 
@@ -55,11 +55,7 @@ def refresh(path: Path, timeout: int) -> None:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     strip(nb)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
-    os.chmod(temporary, path.stat().st_mode & 0o777)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        nbformat.write(nb, file)
-    os.replace(temporary, path)
+    write_atomically(path, nbformat.writes(nb) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

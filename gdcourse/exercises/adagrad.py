@@ -57,7 +57,6 @@ HINTS = (
 
 EXERCISE = Exercise(
     name="adagrad_step",
-    inputs=("w", "G", "grad", "eta", "eps"),
     outputs=("w", "G"),
     rule="G^r = G^{r−1} + (g^r)²; w^{r+1} = w^r − η/(√G^r + ε) ⊙ g^r",
     where=WHERE,

@@ -125,7 +125,6 @@ HINTS = (
 
 EXERCISE = Exercise(
     name="adam_step",
-    inputs=("w", "m", "v", "grad", "r", "eta", "beta1", "beta2", "eps"),
     outputs=("w", "m", "v"),
     rule="m^r = β₁m^{r−1} + (1−β₁)g^r; v^r = β₂v^{r−1} + (1−β₂)(g^r)²; m̂ = m^r/(1−β₁^r); v̂ = v^r/(1−β₂^r); w^{r+1} = w^r − η m̂/(√v̂ + ε)",
     where=WHERE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -43,14 +44,13 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One coding exercise: implement ``name`` with the arguments ``inputs``.
+    """One coding exercise: implement ``name`` with the arguments of ``reference``.
 
     The function returns the new values of ``outputs`` (state names: ``w`` for ``w_new`` ...), which
     are fed back as the next step's state.
     """
 
     name: str
-    inputs: tuple
     outputs: tuple
     rule: str
     where: str
@@ -60,6 +60,11 @@ class Exercise:
     hints: tuple
     solution: str
     extra: dict = field(default_factory=dict)
+
+    @property
+    def inputs(self) -> tuple:
+        """The argument names, in order: the reference's signature is the exercise's."""
+        return tuple(inspect.signature(self.reference).parameters)
 
     @property
     def labels(self) -> tuple:

@@ -57,7 +57,6 @@ HINTS = (
 
 EXERCISE = Exercise(
     name="momentum_step",
-    inputs=("w", "dw", "grad", "eta", "alpha"),
     outputs=("w", "dw"),
     rule="Δw^{r+1} = αΔw^r − η∇E(w^r); w^{r+1} = w^r + Δw^{r+1}",
     where=WHERE,

@@ -57,7 +57,6 @@ HINTS = (
 
 EXERCISE = Exercise(
     name="rmsprop_step",
-    inputs=("w", "Eg2", "grad", "eta", "gamma", "eps"),
     outputs=("w", "Eg2"),
     rule="E[g²]^r = γE[g²]^{r−1} + (1−γ)(g^r)²; w^{r+1} = w^r − η/(√E[g²]^r + ε) g^r",
     where=WHERE,
