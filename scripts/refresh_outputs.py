@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/refresh_outputs.py book/02_momentum.ipynb [more.ipynb ...]
 
-A notebook is committed without outputs, except the small text outputs of cells that contain
-``# NBVAL_CHECK_OUTPUT`` (``pytest --nbval-lax`` compares those).  This script runs each notebook in a
+A notebook is committed without outputs, except the small text outputs of cells tagged
+``nbval-check-output`` (``pytest --nbval-lax`` compares those).  This script runs each notebook in a
 fresh kernel, from the notebook's folder as Jupyter Book and nbval do, then keeps the stdout and the
 ``text/plain`` result of the checked cells, and drops everything else: other outputs, images, execution
 counts, saved widget state.  It writes a file only when the notebook ran without error, and writes it
@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 
 from gdcourse.grading import write_atomically
 
-MARKER = "# NBVAL_CHECK_OUTPUT"
+CHECKED = "nbval-check-output"  # nbval's cell tag
 
 
 def checked_outputs(cell) -> list:
@@ -38,7 +38,7 @@ def strip(nb):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        checked = MARKER in cell.source
+        checked = CHECKED in cell.metadata.get("tags", [])
         cell.outputs = checked_outputs(cell) if checked else []
         # nbval refuses a checked cell with outputs but no execution count ("unrun reference cell").
         if not checked:

@@ -1,7 +1,14 @@
 """Shared test helpers: example hyperparameters for every optimizer."""
 
+import functools
+import http.server
+import threading
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_FLAGS, SITE, unavailable
 
 import gdcourse
 from gdcourse import optimizers
@@ -48,6 +55,38 @@ def rng():
 
 
 __all__ = ["ALL_OPTIMIZERS", "random_hyperparameters", "gdcourse"]
+
+
+# ---------------------------------------------------------------- the built site, in a browser
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server():
+    if not (SITE / "index.html").exists():
+        unavailable(f"{SITE} has no built site: run `make site` (or `make test`) first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        unavailable("Chromium is not installed: `sudo apt-get install chromium` (Debian) to run the site tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed: `pip install -r requirements.txt`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 

@@ -5,18 +5,14 @@ host other than the loopback server, no console error, no failed request, every 
 typeset without error, every internal link and anchor resolves, and on chapter pages the explorer's
 sliders exist.  A screenshot of each chapter page goes to _build/screenshots/.
 
-Chromium comes from Debian (`apt-get install chromium`, which .ci/run does); no browser is downloaded.
-Without it the tests are skipped — except under CI (CI=true), where that is a failure.
+The shared set-up (the site's location, Chromium, one page visit) is in tests/browser_support.py; the
+``server`` and ``browser`` fixtures are in tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -24,113 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-]
-
-
-def _unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the site test must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                yield entry["file"]
-            yield from walk(entry.get("chapters", []) + entry.get("sections", []))
-
-    return [toc["root"], *walk(toc.get("parts", []) + toc.get("chapters", []))]
-
-
-PAGES = _toc_pages()
-CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not (SITE / "index.html").exists():
-        _unavailable(f"{SITE} has no built site: run `make site` (or `make test`) first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        _unavailable("Chromium is not installed: `sudo apt-get install chromium` (Debian) to run the site tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: `pip install -r requirements.txt`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """One page load with everything that went wrong on the way."""
-
-    def __init__(self, browser, url: str):
-        self.external, self.console_errors, self.failed = [], [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-
-        def route(request_route):
-            request_url = request_route.request.url
-            if request_url.startswith(origin) or request_url.startswith(("data:", "blob:")):
-                request_route.continue_()
-            else:
-                self.external.append(request_url)
-                request_route.abort()
-
-        self.page.route("**/*", route)
-        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
-        self.page.goto(url, wait_until="networkidle")
-        # MathJax typesets after load; wait for it to finish (pages without maths have no MathJax).
-        self.page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        self.page.wait_for_load_state("networkidle")
-
-    def count(self, selector: str) -> int:
-        return self.page.eval_on_selector_all(selector, "elements => elements.length")
-
-    def close(self):
-        self.context.close()
-
-
-def _url(server: str, page: str) -> str:
-    return urljoin(server, f"{page}.html")
+from browser_support import CHAPTERS, PAGES, ROOT, SCREENSHOTS, SITE, Visit, unavailable, url
 
 
 class _Anchors(HTMLParser):
@@ -155,7 +45,7 @@ def _parse(path: Path) -> _Anchors:
 
 
 def check_page(page, server, browser):
-    visit = Visit(browser, _url(server, page))
+    visit = Visit(browser, url(server, page))
     try:
         assert visit.external == [], f"requests to other hosts: {visit.external}"
         assert visit.console_errors == [], f"console errors: {visit.console_errors}"
@@ -194,7 +84,7 @@ class TestOtherPages:
 @pytest.mark.parametrize("page", PAGES)
 def test_internal_links_and_anchors_resolve(page):
     if not (SITE / "index.html").exists():
-        _unavailable(f"{SITE} has no built site: run `make site` first")
+        unavailable(f"{SITE} has no built site: run `make site` first")
     source = SITE / f"{page}.html"
     problems = []
     for href in _parse(source).links:
@@ -224,7 +114,7 @@ def test_search_works_offline(server, browser):
 
 def test_launch_buttons_and_repository_link_are_present_and_well_formed():
     if not (SITE / "index.html").exists():
-        _unavailable(f"{SITE} has no built site: run `make site` first")
+        unavailable(f"{SITE} has no built site: run `make site` first")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/")
     owner_repo = urlsplit(repo).path.strip("/")
@@ -242,7 +132,7 @@ def test_launch_buttons_and_repository_link_are_present_and_well_formed():
 
 def test_execution_status_page_lists_every_chapter():
     if not (SITE / "index.html").exists():
-        _unavailable(f"{SITE} has no built site: run `make site` first")
+        unavailable(f"{SITE} has no built site: run `make site` first")
     html = (SITE / "book" / "exec_status.html").read_text(encoding="utf-8")
     table = html[html.index("<table") : html.index("</table>")]
     rows = table.split("<tr")[1:]

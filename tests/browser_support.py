@@ -1,0 +1,95 @@
+"""What the browser tests share: where the built site is, how Chromium is started, one page visit.
+
+The fixtures ``server`` (the built site on a loopback HTTP server) and ``browser`` (Debian's Chromium,
+driven by Playwright) are in tests/conftest.py.  Chromium comes from Debian (`apt-get install chromium`,
+which .ci/run does); no browser is downloaded.  Without it the browser tests are skipped — except under
+CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: the site test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                yield entry["file"]
+            yield from walk(entry.get("chapters", []) + entry.get("sections", []))
+
+    return [toc["root"], *walk(toc.get("parts", []) + toc.get("chapters", []))]
+
+
+PAGES = toc_pages()
+CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
+
+
+class Visit:
+    """One page load with everything that went wrong on the way."""
+
+    def __init__(self, browser, url: str):
+        self.external, self.console_errors, self.failed = [], [], []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+
+        def route(request_route):
+            request_url = request_route.request.url
+            if request_url.startswith(origin) or request_url.startswith(("data:", "blob:")):
+                request_route.continue_()
+            else:
+                self.external.append(request_url)
+                request_route.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+        self.page.goto(url, wait_until="networkidle")
+        # MathJax typesets after load; wait for it to finish (pages without maths have no MathJax).
+        self.page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        self.page.wait_for_load_state("networkidle")
+
+    def count(self, selector: str) -> int:
+        return self.page.eval_on_selector_all(selector, "elements => elements.length")
+
+    def close(self):
+        self.context.close()
+
+
+def url(server: str, page: str) -> str:
+    return urljoin(server, f"{page}.html")
