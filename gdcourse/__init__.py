@@ -1,7 +1,9 @@
 """gdcourse: the package behind the course on gradient-descent optimizers.
 
-- :mod:`gdcourse.optimizers` — GD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AMSGrad,
-  written line for line like the book's equations (every class is also importable from ``gdcourse``);
+- :mod:`gdcourse.optimizers` — GD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AMSGrad
+  (and SGDMomentum, PyTorch's form of momentum), written line for line like the book's equations (every
+  class is also importable from ``gdcourse``);
+- :mod:`gdcourse.schedules` — learning-rate schedules, accepted as ``eta`` by every optimizer;
 - :mod:`gdcourse.problems` — objective functions with analytic gradients, and a real-data problem;
 - :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters.
 """
@@ -21,6 +23,7 @@ from gdcourse.optimizers import (  # noqa: E402
     Nesterov,
     Optimizer,
     RMSProp,
+    SGDMomentum,
 )
 from gdcourse.run import Sweep, Trajectory, run, sweep  # noqa: E402
 
@@ -30,6 +33,7 @@ __all__ = [
     "GD",
     "Momentum",
     "Nesterov",
+    "SGDMomentum",
     "AdaGrad",
     "RMSProp",
     "AdaDelta",

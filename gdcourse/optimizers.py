@@ -19,7 +19,15 @@ array([ 0.9, -1.9])
 
 Hyperparameters may be numpy arrays that broadcast against ``w``: with ``w`` of
 shape ``(B, d)`` and ``eta`` of shape ``(B, 1)``, one optimizer runs B
-independent runs at once (see :func:`gdcourse.run.sweep`).
+independent runs at once (see :func:`gdcourse.run.sweep`).  The learning rate
+may also be a schedule (:mod:`gdcourse.schedules`): step r then uses
+:math:`\eta_r`.
+
+>>> from gdcourse.schedules import StepDecay
+>>> opt = Adam(eta=StepDecay(0.1, step_size=1, factor=0.5))   # 0.1, 0.05, 0.025, ...
+>>> w = opt.step(opt.step(w, np.array([0.5, -3.0])), np.array([0.5, -3.0]))
+>>> w                 # Adam's steps are about η_r: 0.1, then 0.05
+array([ 0.85, -1.85])
 
 With the same settings and the same gradients, every class reproduces the
 ``torch.optim`` optimizer named in its docstring (to ~1e-15 in float64; the
@@ -30,9 +38,11 @@ from __future__ import annotations
 
 import inspect
 import math
-from dataclasses import dataclass
 
 import numpy as np
+
+from gdcourse.hyperparameters import HYPERPARAMETERS, Range, check_hyperparameter  # noqa: F401 (re-exported)
+from gdcourse.schedules import Schedule
 
 __all__ = [
     "HYPERPARAMETERS",
@@ -41,6 +51,7 @@ __all__ = [
     "GD",
     "Momentum",
     "Nesterov",
+    "SGDMomentum",
     "AdaGrad",
     "RMSProp",
     "AdaDelta",
@@ -48,71 +59,6 @@ __all__ = [
     "AdamW",
     "AMSGrad",
 ]
-
-
-@dataclass(frozen=True)
-class Range:
-    """The allowed values of one hyperparameter: ``low <= value < high``.
-
-    ``high = inf`` means "any finite value from ``low`` up".
-    """
-
-    symbol: str
-    meaning: str
-    low: float
-    high: float
-
-    def __str__(self) -> str:
-        high = "∞" if math.isinf(self.high) else f"{self.high:g}"
-        return f"[{self.low:g}, {high})"
-
-    def describe(self, name: str) -> str:
-        return f"{name} ({self.symbol}, {self.meaning}) must be in {self}"
-
-
-#: The book's hyperparameters: name -> symbol, meaning and allowed range.
-HYPERPARAMETERS: dict[str, Range] = {
-    "eta": Range("η", "the learning rate", 0.0, math.inf),
-    "alpha": Range("α", "the momentum coefficient", 0.0, 1.0),
-    "gamma": Range("γ", "the decay rate of RMSProp's average", 0.0, 1.0),
-    "rho": Range("ρ", "the decay rate of AdaDelta's averages", 0.0, 1.0),
-    "beta1": Range("β1", "the decay rate of the first moment", 0.0, 1.0),
-    "beta2": Range("β2", "the decay rate of the second moment", 0.0, 1.0),
-    "eps": Range("ε", "the term that keeps the denominator away from 0", 0.0, math.inf),
-    "weight_decay": Range("λ", "the decoupled weight decay", 0.0, math.inf),
-}
-
-
-def check_hyperparameter(name: str, value) -> float | np.ndarray:
-    """Return ``value`` as a float (or a read-only float64 array) if it is allowed.
-
-    Raises ``ValueError`` naming the parameter, the value given and the range
-    allowed.  Arrays are checked element by element and the first bad element
-    is reported with its index.
-    """
-    allowed = HYPERPARAMETERS[name]
-    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
-        raise ValueError(f"{allowed.describe(name)}; got {value!r}, which is not a number")
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{allowed.describe(name)}; got {value!r}, which is not a number or an array of numbers"
-        ) from None
-    # NaN fails both comparisons, so it is reported here as well.
-    bad = ~((array >= allowed.low) & (array < allowed.high))
-    if bad.any():
-        if array.ndim == 0:
-            raise ValueError(f"{allowed.describe(name)}; got {float(array)!r}")
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{allowed.describe(name)}; got {float(array[index])!r} at index {index} "
-            f"of an array of shape {array.shape}"
-        )
-    if array.ndim == 0:
-        return float(array)
-    array.flags.writeable = False
-    return array
 
 
 def all_finite(x: np.ndarray) -> bool:
@@ -139,7 +85,11 @@ class Optimizer:
     - it starts the state at zeros of ``w``'s shape and dtype on the first step
       and counts the steps in ``r`` (``r = 1`` on the first step);
     - it keeps float32 as float32: hyperparameter arrays are cast to ``w``'s
-      dtype, Python floats follow numpy's weak-scalar rule.
+      dtype, Python floats follow numpy's weak-scalar rule;
+    - when ``eta`` is a schedule (:class:`gdcourse.schedules.Schedule`), it
+      passes ``update`` the learning rate of this step, :math:`\eta_r` =
+      ``eta(r)`` — a number or an array, like a constant η — so no
+      ``update`` knows about schedules.
 
     Attributes
     ----------
@@ -184,7 +134,7 @@ class Optimizer:
             )
         self._hyperparameters: dict[str, float | np.ndarray] = {}
         for name in self.hyperparameter_names:
-            self._hyperparameters[name] = check_hyperparameter(name, hyperparameters[name])
+            self._hyperparameters[name] = _check_value(name, hyperparameters[name])
         self._cast_cache: dict = {}
         self.reset()
 
@@ -238,8 +188,8 @@ class Optimizer:
                 f"{type(self).__name__}'s state is unchanged (still after step {self.r})"
             )
         state = [self._state_for(name, w) for name in self.state_names]
-        hyperparameters = self._hyperparameters_for(w)
         r = self.r + 1
+        hyperparameters = self._hyperparameters_for(w, r)
         if self._takes_r:
             result = self.update(w, g, *state, r, *hyperparameters)
         else:
@@ -282,33 +232,34 @@ class Optimizer:
     def update(self, w, g):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def _hyperparameters_for(self, w: np.ndarray) -> tuple:
-        """The hyperparameters in update's order, in w's dtype, checked to broadcast to w's shape."""
+    def _hyperparameters_for(self, w: np.ndarray, r: int) -> tuple:
+        """The hyperparameters of step r in update's order, in w's dtype, checked to broadcast to w's shape."""
         key = (w.dtype, w.shape)
         if key not in self._cast_cache:
-            values = []
-            for name, value in self._hyperparameters.items():
-                if isinstance(value, np.ndarray):
-                    try:
-                        shape = np.broadcast_shapes(value.shape, w.shape)
-                    except ValueError:
-                        shape = None
-                    if shape != w.shape:
-                        raise ValueError(
-                            f"{name} has shape {value.shape}, which does not broadcast to the "
-                            f"shape of w {w.shape}; use e.g. shape (B, 1) for w of shape (B, d)"
-                        )
-                    # Expanded once to w's full shape: a (B, 1) operand would make every elementwise
-                    # operation iterate over rows of d numbers, several times slower for small d.
-                    value = np.ascontiguousarray(np.broadcast_to(value, w.shape), dtype=w.dtype)
+            values, scheduled = [], None
+            for i, (name, value) in enumerate(self._hyperparameters.items()):
+                if isinstance(value, Schedule):
+                    _check_broadcast(name, value.shape, w.shape)
+                    scheduled = i
+                elif isinstance(value, np.ndarray):
+                    _check_broadcast(name, value.shape, w.shape)
+                    value = _expanded(value, w)
                 values.append(value)
-            self._cast_cache = {key: tuple(values)}  # remember the latest shape only
-        return self._cast_cache[key]
+            self._cast_cache = {key: (values, scheduled)}  # remember the latest shape only
+        values, scheduled = self._cast_cache[key]
+        if scheduled is None:
+            return values
+        eta_r = values[scheduled](r)
+        values = list(values)
+        values[scheduled] = eta_r if isinstance(eta_r, float) else _expanded(eta_r, w)
+        return values
 
     def __repr__(self) -> str:
         def show(value):
             if isinstance(value, np.ndarray):
                 return f"<array {value.shape}>"
+            if isinstance(value, Schedule):
+                return repr(value)
             return f"{value:g}"
 
         arguments = ", ".join(f"{n}={show(v)}" for n, v in self._hyperparameters.items())
@@ -320,11 +271,41 @@ def _hyperparameter_property(name: str) -> property:
         return self._hyperparameters[name]
 
     def set(self, value):
-        self._hyperparameters[name] = check_hyperparameter(name, value)
+        self._hyperparameters[name] = _check_value(name, value)
         self._cast_cache = {}
 
     allowed = HYPERPARAMETERS[name]
     return property(get, set, doc=f"{allowed.symbol}: {allowed.meaning}, in {allowed}.")
+
+
+def _check_value(name: str, value):
+    """A checked hyperparameter: a float, a read-only array, or (for eta only) a schedule."""
+    if isinstance(value, Schedule):
+        if name != "eta":
+            raise ValueError(
+                f"{HYPERPARAMETERS[name].describe(name)}; got the schedule {value!r}, but only eta "
+                "(the learning rate) may be a schedule"
+            )
+        return value
+    return check_hyperparameter(name, value)
+
+
+def _check_broadcast(name: str, shape: tuple, w_shape: tuple) -> None:
+    try:
+        broadcast = np.broadcast_shapes(shape, w_shape)
+    except ValueError:
+        broadcast = None
+    if broadcast != w_shape:
+        raise ValueError(
+            f"{name} has shape {shape}, which does not broadcast to the "
+            f"shape of w {w_shape}; use e.g. shape (B, 1) for w of shape (B, d)"
+        )
+
+
+def _expanded(value: np.ndarray, w: np.ndarray) -> np.ndarray:
+    # Expanded to w's full shape and dtype: a (B, 1) operand would make every elementwise
+    # operation iterate over rows of d numbers, several times slower for small d.
+    return np.ascontiguousarray(np.broadcast_to(value, w.shape), dtype=w.dtype)
 
 
 def _as_float_array(x, name: str) -> np.ndarray:
@@ -377,6 +358,14 @@ class Momentum(Optimizer):
     the convergence of iteration methods".  ``torch.optim.SGD(lr=eta,
     momentum=alpha)`` keeps :math:`b = -\Delta w/\eta` instead; with a constant
     η the trajectories are the same.
+
+    With a learning-rate schedule, step r uses its :math:`\eta_r` on the new
+    gradient only, :math:`\Delta w^{r+1} = \alpha\,\Delta w^r - \eta_r g^r`:
+    the velocity keeps the steps it has (it is measured in units of w), and a
+    change of η reaches it gradually, over about :math:`1/(1-\alpha)` steps —
+    as in Keras, whose SGD keeps this same form.  PyTorch's buffer rescales
+    the whole velocity at once, as if α were :math:`\alpha\,\eta_r/\eta_{r-1}`
+    for that step; :class:`SGDMomentum` is that form.
     """
 
     def __init__(self, eta=0.01, alpha=0.9):
@@ -414,6 +403,41 @@ class Nesterov(Optimizer):
         dw = alpha * dw - eta * g
         w = w + alpha * dw - eta * g
         return w, dw
+
+
+class SGDMomentum(Optimizer):
+    r"""Momentum in PyTorch's buffer form: the velocity is kept without the learning rate.
+
+    .. math::
+
+        b^r &= \alpha\, b^{r-1} + g^r \\
+        w^{r+1} &= w^r - \eta\, b^r
+
+    with :math:`b^0 = 0` (so :math:`b^1 = g^1`); with ``nesterov=True`` the
+    second line is :math:`w^{r+1} = w^r - \eta\,(g^r + \alpha\, b^r)`.
+    Polyak's (1964) heavy ball, in the form of ``torch.optim.SGD(lr=eta,
+    momentum=alpha, nesterov=nesterov)`` (Paszke et al. 2019; its
+    ``momentum_buffer`` is b, and its documentation notes that this differs
+    from Sutskever et al. 2013); optax' ``sgd(momentum=...)`` is the same.
+
+    With a constant η, :math:`b^r = -\Delta w^{r+1}/\eta` and the path is that of
+    :class:`Momentum` (or :class:`Nesterov`).  Under a schedule it is not:
+    multiplying the buffer by :math:`\eta_r` at every step rescales the whole
+    velocity the moment η changes, so a cut of η by 10 slows the weights by 10
+    at once, and a warm-up speeds up the velocity gathered so far.
+    """
+
+    def __init__(self, eta=0.01, alpha=0.9, *, nesterov=False):
+        super().__init__(eta=eta, alpha=alpha)
+        self.nesterov = bool(nesterov)
+
+    def update(self, w, g, b, eta, alpha):
+        b = alpha * b + g
+        if self.nesterov:
+            w = w - eta * (g + alpha * b)
+        else:
+            w = w - eta * b
+        return w, b
 
 
 class AdaGrad(Optimizer):

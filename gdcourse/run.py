@@ -8,6 +8,9 @@ the step (``diverged_at``) and why — it holds only finite numbers.
 :func:`sweep` runs one optimizer over a grid of hyperparameters at once, using
 the optimizers' broadcasting: every grid point is one row of a ``(B, d)`` weight
 array.  A row that diverges is marked and frozen; the others go on.
+
+Both take optimizers whose learning rate is a schedule (:mod:`gdcourse.schedules`)
+like any other; a sweep's ``eta`` axis then sets the schedule's peak η.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 
 from gdcourse.optimizers import Optimizer, all_finite
 from gdcourse.problems import Problem
+from gdcourse.schedules import Schedule
 
 __all__ = ["Trajectory", "Sweep", "run", "sweep"]
 
@@ -232,6 +236,10 @@ def sweep(
     other hyperparameters are given as keywords (``**fixed``).  All grid points
     run together as the rows of one ``(B, d)`` array, with hyperparameters of
     shape ``(B, 1)``: one optimizer, the same code path as a single run.
+
+    A schedule among the fixed keywords (``eta=CosineAnnealing(1.0, T=500)``)
+    runs at every grid point; with an ``eta`` axis in the grid as well, the
+    axis gives the schedule's peak learning rate (``schedule.with_eta``).
     """
     if not grid:
         raise ValueError("grid must name at least one hyperparameter")
@@ -243,7 +251,13 @@ def sweep(
     shape = tuple(len(axis) for axis in axes)
     mesh = np.meshgrid(*axes, indexing="ij")
     columns = {name: m.reshape(-1, 1) for name, m in zip(names, mesh)}
-    optimizer = optimizer_class(**fixed, **columns)
+    both = sorted(set(names) & set(fixed))
+    arguments = {**fixed, **columns}
+    if both == ["eta"] and isinstance(fixed["eta"], Schedule):
+        arguments["eta"] = fixed["eta"].with_eta(columns["eta"])
+    elif both:
+        raise ValueError(f"{', '.join(both)} cannot be both on the grid and fixed; give each hyperparameter once")
+    optimizer = optimizer_class(**arguments)
     w0 = np.asarray(w0, dtype=np.float64)
     W0 = np.broadcast_to(w0, (mesh[0].size,) + w0.shape[-1:])
     trajectory = run(optimizer, problem, W0, steps, record_weights=False)

@@ -17,6 +17,7 @@ ALL_OPTIMIZERS = [
     optimizers.GD,
     optimizers.Momentum,
     optimizers.Nesterov,
+    optimizers.SGDMomentum,
     optimizers.AdaGrad,
     optimizers.RMSProp,
     optimizers.AdaDelta,
