@@ -13,6 +13,9 @@ A problem has
 - ``reset()``, which restarts its random number generator so that a run is
   reproducible (:func:`gdcourse.run.run` calls it).
 
+:class:`MLP` is a small neural network on the digits (its forward pass and
+backpropagation are in :mod:`gdcourse.mlp`).
+
 ``problem.with_noise(sigma, seed)`` makes any problem stochastic and
 ``problem.with_l2(lam)`` adds an L2 penalty :math:`\tfrac{\lambda}{2}\lVert w\rVert^2`.
 """
@@ -23,6 +26,7 @@ import math
 
 import numpy as np
 
+from gdcourse import mlp
 from gdcourse.datasets import load_digits
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "DataProblem",
     "RareFeatures",
     "SoftmaxRegression",
+    "MLP",
     "Noisy",
     "L2Regularized",
     "two_d",
@@ -427,6 +432,88 @@ class SoftmaxRegression(DataProblem):
         return np.mean(self.predict(w, X) == y, axis=-1)
 
 
+class MLP(DataProblem):
+    r"""A small neural network on the handwritten digits: 64 pixels, a hidden layer, 10 classes.
+
+    The multilayer perceptron of :mod:`gdcourse.mlp` with layer ``sizes``
+    (default 64–32–10, 2410 weights), ``activation`` tanh or ReLU and softmax
+    cross-entropy.  The 1797 images of :func:`gdcourse.datasets.load_digits`,
+    scaled to [0, 1], are split once into 1438 training and 359 validation
+    examples — the split of :class:`SoftmaxRegression`, so the two models are
+    compared on the same held-out images.
+
+    - ``f(w)``: the mean cross-entropy on the whole training set;
+    - ``grad(w)``: its gradient on the next minibatch of ``batch_size``
+      examples (``None``: the full training set), by backpropagation;
+    - ``loss(w, split)`` and ``accuracy(w, split)`` on ``"train"`` or
+      ``"validation"``;
+    - ``start``: seeded initial weights (``init_seed``; Glorot for tanh, He for
+      ReLU, zero biases); ``initial_weights(seed)`` gives others.
+
+    ``w`` may be a stack ``(B, 2410)`` of networks (every row sees the same
+    minibatch), so :func:`gdcourse.sweep` trains a grid of networks at once.
+    Unlike the convex problems, the loss has plateaus, saddles and many
+    minima, and the training loss alone says nothing about overfitting.
+    """
+
+    def __init__(
+        self,
+        sizes=(64, 32, 10),
+        activation: str = "tanh",
+        batch_size: int | None = 64,
+        seed: int = 0,
+        init_seed: int = 0,
+        validation_fraction: float = 0.2,
+    ):
+        self.sizes = mlp.check_sizes(sizes)
+        mlp.check_activation(activation)
+        images, labels = load_digits()
+        if self.sizes[0] != images.shape[1] or self.sizes[-1] != 10:
+            raise ValueError(f"sizes must start with {images.shape[1]} (the pixels) and end with 10 (the classes); got {self.sizes}")
+        if not 0 < validation_fraction < 1:
+            raise ValueError(f"validation_fraction must be in (0, 1); got {validation_fraction!r}")
+        self.activation = activation
+        order = np.random.default_rng(12345).permutation(len(images))  # the split of SoftmaxRegression
+        n_validation = int(round(validation_fraction * len(images)))
+        validation, train = order[:n_validation], order[n_validation:]
+        X = images / 16.0
+        self.X_train, self.y_train = X[train], labels[train]
+        self.X_validation, self.y_validation = X[validation], labels[validation]
+        self.dim = mlp.n_weights(self.sizes)
+        self.name = f"MLP {'-'.join(map(str, self.sizes))} {activation} (digits)"
+        self.start = self.initial_weights(init_seed)
+        super().__init__(len(train), batch_size, seed)
+
+    def initial_weights(self, seed: int = 0) -> np.ndarray:
+        """Seeded initial weights of this network (see :func:`gdcourse.mlp.initial_weights`)."""
+        return mlp.initial_weights(self.sizes, self.activation, seed)
+
+    def _split(self, split: str):
+        if split == "train":
+            return self.X_train, self.y_train
+        if split == "validation":
+            return self.X_validation, self.y_validation
+        raise ValueError(f"split must be 'train' or 'validation'; got {split!r}")
+
+    def loss_on(self, w, idx):
+        X, y = (self.X_train, self.y_train) if idx is None else (self.X_train[idx], self.y_train[idx])
+        return mlp.loss(w, X, y, self.sizes, self.activation)
+
+    def grad_on(self, w, idx):
+        X, y = (self.X_train, self.y_train) if idx is None else (self.X_train[idx], self.y_train[idx])
+        return mlp.loss_and_gradient(w, X, y, self.sizes, self.activation)[1]
+
+    def loss(self, w, split: str = "validation") -> np.ndarray:
+        """The mean cross-entropy on ``split`` ("train" or "validation")."""
+        X, y = self._split(split)
+        return mlp.loss(self._points(w), X, y, self.sizes, self.activation)
+
+    def accuracy(self, w, split: str = "validation") -> np.ndarray:
+        """The fraction of correctly classified examples of ``split`` ("train" or "validation")."""
+        X, y = self._split(split)
+        return np.mean(mlp.predict(self._points(w), X, self.sizes, self.activation) == y, axis=-1)
+
+
 # ---------------------------------------------------------------------------
 # Wrappers
 # ---------------------------------------------------------------------------
@@ -504,9 +591,15 @@ def two_d() -> dict[str, Problem]:
     }
 
 
-def catalogue() -> dict[str, Problem]:
-    """Every problem of the course: the 2-D ones, a noisy one and the real-data one."""
+def catalogue(*, mlp: bool = False) -> dict[str, Problem]:
+    """Every problem of the course: the 2-D ones, a noisy one, the digits; with ``mlp=True`` the network too.
+
+    The network ("digits MLP", :class:`MLP`) is left out by default: a step costs about a hundred times
+    that of the other problems, so loops over the catalogue should give it its own budget.
+    """
     problems = two_d()
     problems["noisy quadratic"] = Quadratic(kappa=10).with_noise(0.5, seed=0)
     problems["digits"] = SoftmaxRegression()
+    if mlp:
+        problems["digits MLP"] = MLP()
     return problems

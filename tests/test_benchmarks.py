@@ -14,3 +14,13 @@ def test_benchmark_script_runs_on_tiny_sizes():
     assert result.returncode == 0, result.stderr
     for section in ("1. Per-step cost, small problems", "2. Per-step cost, large problems", "3. Sweep", "4. Explorer"):
         assert section in result.stdout
+
+
+def test_mlp_and_schedule_benchmark_runs_on_tiny_sizes():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "mlp_and_schedules.py"), "--quick"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    for section in ("6. The MLP", "7. A schedule"):
+        assert section in result.stdout
+    assert "DIFFER" not in result.stdout  # gdcourse's and torch's runs of the network agree
