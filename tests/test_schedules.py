@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import gdcourse
+import gdcourse.hyperparameters
 from gdcourse import optimizers, problems, schedules
 from gdcourse.schedules import (
     Constant,
@@ -422,3 +423,11 @@ def test_radam_built_from_the_rectification_term_equals_torch(case):
         else:
             w = w - eta * m_hat
         np.testing.assert_allclose(w, path[r], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("module", [schedules, optimizers, gdcourse.hyperparameters], ids=lambda m: m.__name__)
+def test_the_docstring_examples_run(module):
+    import doctest
+
+    result = doctest.testmod(module, raise_on_error=False)
+    assert result.attempted > 0 and result.failed == 0
