@@ -121,6 +121,138 @@ CORRECT = {
             return w_new, m_new, v_new
         """,
     ],
+    "nesterov_step": [
+        """
+        def nesterov_step(w, dw, grad, eta, alpha):
+            dw_new = alpha * dw - eta * grad
+            return w + alpha * dw_new - eta * grad, dw_new
+        """,
+        """
+        def nesterov_step(w, dw, grad, eta, alpha):      # expanded: α²Δw − (1 + α)ηg
+            w_new = w + alpha**2 * dw - (1 + alpha) * eta * grad
+            return w_new, alpha * dw - eta * grad
+        """,
+        """
+        def nesterov_step(w, dw, grad, eta, alpha):      # through PyTorch's buffer, b = -dw/eta
+            b = alpha * (-dw / eta) + grad
+            return w - eta * (grad + alpha * b), -eta * b
+        """,
+        """
+        def nesterov_step(w, dw, grad, eta, alpha):      # float32
+            dw32 = np.float32(alpha) * dw.astype(np.float32) - np.float32(eta) * grad.astype(np.float32)
+            return (w + alpha * dw32 - eta * grad).astype(np.float32), dw32
+        """,
+    ],
+    "adadelta_step": [
+        """
+        def adadelta_step(w, Eg2, Edw2, grad, eta, rho, eps):
+            Eg2_new = rho * Eg2 + (1 - rho) * grad**2
+            dw = -np.sqrt(Edw2 + eps) / np.sqrt(Eg2_new + eps) * grad
+            Edw2_new = rho * Edw2 + (1 - rho) * dw**2
+            return w + eta * dw, Eg2_new, Edw2_new
+        """,
+        """
+        def adadelta_step(w, Eg2, Edw2, grad, eta, rho, eps):   # RMS helpers, as in Zeiler's paper
+            rms = lambda E: np.sqrt(E + eps)
+            Eg2_new = Eg2 + (1 - rho) * (grad * grad - Eg2)
+            update = -(rms(Edw2) / rms(Eg2_new)) * grad
+            return np.add(w, eta * update), Eg2_new, Edw2 * rho + (1 - rho) * np.square(update)
+        """,
+        """
+        def adadelta_step(w, Eg2, Edw2, grad, eta, rho, eps):   # in place on copies, one root
+            E, D, w_new = Eg2.copy(), Edw2.copy(), w.copy()
+            E *= rho; E += (1 - rho) * grad**2
+            step = -np.sqrt((D + eps) / (E + eps)) * grad
+            D *= rho; D += (1 - rho) * step**2
+            w_new += eta * step
+            return w_new, E, D
+        """,
+    ],
+    "adamw_step": [
+        """
+        def adamw_step(w, m, v, grad, r, eta, beta1, beta2, eps, weight_decay):
+            m_new = beta1 * m + (1 - beta1) * grad
+            v_new = beta2 * v + (1 - beta2) * grad**2
+            m_hat, v_hat = m_new / (1 - beta1**r), v_new / (1 - beta2**r)
+            return w - eta * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * w), m_new, v_new
+        """,
+        """
+        def adamw_step(w, m, v, grad, r, eta, beta1, beta2, eps, weight_decay):   # PyTorch's order: decay first
+            w_decayed = w * (1 - eta * weight_decay)
+            m_new = m + (1 - beta1) * (grad - m)
+            v_new = v * beta2 + (1 - beta2) * grad * grad
+            denom = np.sqrt(v_new) / np.sqrt(1 - beta2**r) + eps
+            return w_decayed - (eta / (1 - beta1**r)) * m_new / denom, m_new, v_new
+        """,
+        """
+        def adamw_step(w, m, v, grad, r, eta, beta1, beta2, eps, weight_decay):   # float32
+            f = np.float32
+            m_new = f(beta1) * m.astype(f) + f(1 - beta1) * grad.astype(f)
+            v_new = f(beta2) * v.astype(f) + f(1 - beta2) * grad.astype(f) ** 2
+            step = (m_new / f(1 - beta1**r)) / (np.sqrt(v_new / f(1 - beta2**r)) + f(eps))
+            return (w.astype(f) - f(eta) * (step + f(weight_decay) * w.astype(f))), m_new, v_new
+        """,
+    ],
+    "amsgrad_step": [
+        """
+        def amsgrad_step(w, m, v, v_max, grad, r, eta, beta1, beta2, eps):
+            m_new = beta1 * m + (1 - beta1) * grad
+            v_new = beta2 * v + (1 - beta2) * grad**2
+            v_max_new = np.maximum(v_max, v_new)
+            m_hat, v_hat = m_new / (1 - beta1**r), v_max_new / (1 - beta2**r)
+            return w - eta * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new, v_max_new
+        """,
+        """
+        def amsgrad_step(w, m, v, v_max, grad, r, eta, beta1, beta2, eps):   # np.where for the maximum
+            m_new = m * beta1 + grad * (1 - beta1)
+            v_new = v * beta2 + grad * grad * (1 - beta2)
+            v_max_new = np.where(v_new > v_max, v_new, v_max)
+            denom = np.sqrt(v_max_new) / np.sqrt(1 - beta2**r) + eps
+            return w - (eta / (1 - beta1**r)) * m_new / denom, m_new, v_new, v_max_new
+        """,
+        """
+        def amsgrad_step(w, m, v, v_max, grad, r, eta, beta1, beta2, eps):   # element by element
+            outputs = [np.empty_like(w) for _ in range(4)]
+            for i in np.ndindex(w.shape):
+                m_i = beta1 * m[i] + (1 - beta1) * grad[i]
+                v_i = beta2 * v[i] + (1 - beta2) * grad[i] ** 2
+                top = max(v_max[i], v_i)
+                step = eta * (m_i / (1 - beta1**r)) / ((top / (1 - beta2**r)) ** 0.5 + eps)
+                for out, value in zip(outputs, (w[i] - step, m_i, v_i, top)):
+                    out[i] = value
+            return tuple(outputs)
+        """,
+    ],
+    "warmup_cosine_step": [
+        """
+        def warmup_cosine_step(w, dw, grad, r, eta, alpha, warmup, total):
+            t = r - 1
+            if t < warmup:
+                eta_r = eta * t / warmup
+            else:
+                eta_r = 0.5 * eta * (1 + np.cos(np.pi * (t - warmup) / (total - warmup)))
+            dw_new = alpha * dw - eta_r * grad
+            return w + dw_new, dw_new
+        """,
+        """
+        import math
+
+        def warmup_cosine_step(w, dw, grad, r, eta, alpha, warmup, total):   # math, and min() for the warm-up
+            t = r - 1
+            progress = max(0.0, (t - warmup) / (total - warmup))
+            cosine = 0.5 * (1 + math.cos(math.pi * progress))
+            eta_r = eta * (min(1.0, t / warmup) if t < warmup else cosine)
+            dw_new = alpha * dw - eta_r * grad
+            return w + dw_new, dw_new
+        """,
+        """
+        def warmup_cosine_step(w, dw, grad, r, eta, alpha, warmup, total):   # cos² form: ½(1 + cos x) = cos²(x/2)
+            t = r - 1
+            eta_r = eta * t / warmup if t < warmup else eta * np.cos(0.5 * np.pi * (t - warmup) / (total - warmup)) ** 2
+            w_new = w + alpha * dw - eta_r * grad
+            return w_new, w_new - w
+        """,
+    ],
 }
 
 
@@ -183,6 +315,57 @@ MISTAKES = {
         "v-not-squared": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
         "sign": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w + eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
     },
+    "nesterov_step": {
+        "momentum": "d = alpha * dw - eta * grad; return w + d, d",
+        "no-gradient-term": "d = alpha * dw - eta * grad; return w + alpha * d, d",
+        "step-as-state": "w_new = w + alpha * (alpha * dw - eta * grad) - eta * grad; return w_new, w_new - w",
+        "buffer": "b = alpha * dw + grad; return w - eta * grad - eta * alpha * b, b",
+        "no-alpha": "d = dw - eta * grad; return w + alpha * d - eta * grad, d",
+        "sign": "d = alpha * dw + eta * grad; return w + alpha * d + eta * grad, d",
+    },
+    "adadelta_step": {
+        "old-Eg2": "d = -np.sqrt(Edw2 + eps) / np.sqrt(Eg2 + eps) * grad; return w + eta * d, rho*Eg2 + (1-rho)*grad**2, rho*Edw2 + (1-rho)*d**2",
+        "stale-Edw2": "E = rho*Eg2 + (1-rho)*grad**2; d = -np.sqrt(Edw2 + eps) / np.sqrt(E + eps) * grad; return w + eta * d, E, Edw2 + 0",
+        "eps-outside": "E = rho*Eg2 + (1-rho)*grad**2; d = -(np.sqrt(Edw2) + eps) / (np.sqrt(E) + eps) * grad; return w + eta * d, E, rho*Edw2 + (1-rho)*d**2",
+        "no-eps-on-top": "E = rho*Eg2 + (1-rho)*grad**2; d = -np.sqrt(Edw2) / np.sqrt(E + eps) * grad; return w + eta * d, E, rho*Edw2 + (1-rho)*d**2",
+        "ratio-inverted": "E = rho*Eg2 + (1-rho)*grad**2; d = -np.sqrt(E + eps) / np.sqrt(Edw2 + eps) * grad; return w + eta * d, E, rho*Edw2 + (1-rho)*d**2",
+        "eta-in-average": "E = rho*Eg2 + (1-rho)*grad**2; s = -eta * np.sqrt(Edw2 + eps) / np.sqrt(E + eps) * grad; return w + s, E, rho*Edw2 + (1-rho)*s**2",
+        "rmsprop": "E = rho*Eg2 + (1-rho)*grad**2; d = -grad / np.sqrt(E + eps); return w + eta * d, E, rho*Edw2 + (1-rho)*d**2",
+        "not-squared": "E = rho*Eg2 + (1-rho)*abs(grad); d = -np.sqrt(Edw2 + eps) / np.sqrt(E + eps) * grad; return w + eta * d, E, rho*Edw2 + (1-rho)*abs(d)",
+        "sign": "E = rho*Eg2 + (1-rho)*grad**2; d = np.sqrt(Edw2 + eps) / np.sqrt(E + eps) * grad; return w + eta * d, E, rho*Edw2 + (1-rho)*d**2",
+    },
+    "adamw_step": {
+        "l2": "g = grad + weight_decay * w; m = beta1*m + (1-beta1)*g; v = beta2*v + (1-beta2)*g**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+        "decay-not-scaled": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps) - weight_decay*w, m, v",
+        "decay-after-step": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; w = w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps); return w - eta*weight_decay*w, m, v",
+        "decay-divided": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r) + weight_decay*w)/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+        "no-decay": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v",
+        "decay-sign": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps) + eta*weight_decay*w, m, v",
+        "no-bias-correction": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(np.sqrt(v)+eps) + weight_decay*w), m, v",
+        "eps-inside": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*((m/(1-beta1**r))/np.sqrt(v/(1-beta2**r)+eps) + weight_decay*w), m, v",
+    },
+    "amsgrad_step": {
+        "adam": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v, np.maximum(v_max, v)",
+        "max-of-corrected": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; M = np.maximum(v_max, v/(1-beta2**r)); return w - eta*(m/(1-beta1**r))/(np.sqrt(M)+eps), m, v, M",
+        "max-of-squared-gradients": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; M = np.maximum(v_max, grad**2); return w - eta*(m/(1-beta1**r))/(np.sqrt(M/(1-beta2**r))+eps), m, v, M",
+        "average-of-the-maximum": "m = beta1*m + (1-beta1)*grad; v = np.maximum(v_max, beta2*v + (1-beta2)*grad**2); return w - eta*(m/(1-beta1**r))/(np.sqrt(v/(1-beta2**r))+eps), m, v, v",
+        "no-correction-of-the-maximum": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; M = np.maximum(v_max, v); return w - eta*(m/(1-beta1**r))/(np.sqrt(M)+eps), m, v, M",
+        "stale-maximum": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; M = np.maximum(v_max, v); return w - eta*(m/(1-beta1**r))/(np.sqrt(M/(1-beta2**r))+eps), m, v, v_max + 0",
+        "max-of-the-old-v": "M = np.maximum(v_max, v); m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; return w - eta*(m/(1-beta1**r))/(np.sqrt(M/(1-beta2**r))+eps), m, v, M",
+        "minimum": "m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; M = np.minimum(v_max, v); return w - eta*(m/(1-beta1**r))/(np.sqrt(M/(1-beta2**r))+eps), m, v, M",
+    },
+    "warmup_cosine_step": {
+        "warmup-uses-r": "t = r - 1; e = eta * r / warmup if t < warmup else 0.5 * eta * (1 + np.cos(np.pi * (t - warmup) / (total - warmup))); d = alpha * dw - e * grad; return w + d, d",
+        "cosine-not-shifted": "t = r - 1; e = eta * t / warmup if t < warmup else 0.5 * eta * (1 + np.cos(np.pi * t / (total - warmup))); d = alpha * dw - e * grad; return w + d, d",
+        "cosine-over-total": "t = r - 1; e = eta * t / warmup if t < warmup else 0.5 * eta * (1 + np.cos(np.pi * (t - warmup) / total)); d = alpha * dw - e * grad; return w + d, d",
+        "no-half-one-plus": "t = r - 1; e = eta * t / warmup if t < warmup else eta * np.cos(np.pi * (t - warmup) / (total - warmup)); d = alpha * dw - e * grad; return w + d, d",
+        "no-warmup": "e = 0.5 * eta * (1 + np.cos(np.pi * (r - 1) / total)); d = alpha * dw - e * grad; return w + d, d",
+        "constant-eta": "d = alpha * dw - eta * grad; return w + d, d",
+        "buffer": "t = r - 1; e = eta * t / warmup if t < warmup else 0.5 * eta * (1 + np.cos(np.pi * (t - warmup) / (total - warmup))); b = alpha * dw + grad; return w - e * b, b",
+        "velocity-rescaled": "rate = lambda t: eta * t / warmup if t < warmup else 0.5 * eta * (1 + np.cos(np.pi * (t - warmup) / (total - warmup))); "
+                             "before = rate(r - 2) if r > 1 else 0.0; k = rate(r - 1) / before if before > 0 else 1.0; "
+                             "d = alpha * k * dw - rate(r - 1) * grad; return w + d, d",
+    },
 }
 
 SIGNATURES = {
@@ -190,6 +373,11 @@ SIGNATURES = {
     "adagrad_step": "adagrad_step(w, G, grad, eta, eps)",
     "rmsprop_step": "rmsprop_step(w, Eg2, grad, eta, gamma, eps)",
     "adam_step": "adam_step(w, m, v, grad, r, eta, beta1, beta2, eps)",
+    "nesterov_step": "nesterov_step(w, dw, grad, eta, alpha)",
+    "adadelta_step": "adadelta_step(w, Eg2, Edw2, grad, eta, rho, eps)",
+    "adamw_step": "adamw_step(w, m, v, grad, r, eta, beta1, beta2, eps, weight_decay)",
+    "amsgrad_step": "amsgrad_step(w, m, v, v_max, grad, r, eta, beta1, beta2, eps)",
+    "warmup_cosine_step": "warmup_cosine_step(w, dw, grad, r, eta, alpha, warmup, total)",
 }
 
 REQUIRED = {  # the issue's list, which the catalogue must cover at least
@@ -197,6 +385,12 @@ REQUIRED = {  # the issue's list, which the catalogue must cover at least
     "adagrad_step": {"not-squared", "not-accumulated", "eps-inside", "old-G", "no-sqrt"},
     "rmsprop_step": {"swapped", "sum", "eps-inside", "not-squared"},
     "adam_step": {"no-bias-correction", "r-plus-one", "r-minus-one", "corrected-state", "betas-swapped", "eps-inside", "v-not-squared"},
+    # issue 12: at least four typical mistakes for each new exercise
+    "nesterov_step": {"momentum", "no-gradient-term", "step-as-state", "buffer"},
+    "adadelta_step": {"old-Eg2", "no-eps-on-top", "ratio-inverted", "rmsprop"},
+    "adamw_step": {"l2", "decay-not-scaled", "decay-after-step", "no-decay"},
+    "amsgrad_step": {"adam", "max-of-corrected", "no-correction-of-the-maximum", "stale-maximum"},
+    "warmup_cosine_step": {"warmup-uses-r", "cosine-not-shifted", "cosine-over-total", "buffer"},
 }
 
 
@@ -338,7 +532,8 @@ def test_solution_is_code_that_passes():
 
 
 def test_unknown_exercise_name():
-    with pytest.raises(ValueError, match=r"name must be one of \['momentum_step', 'adagrad_step', 'rmsprop_step', 'adam_step'\]"):
+    with pytest.raises(ValueError, match=r"name must be one of \['momentum_step', 'nesterov_step', 'adagrad_step', 'rmsprop_step', 'adam_step', "
+                                         r"'adadelta_step', 'adamw_step', 'amsgrad_step', 'warmup_cosine_step'\]"):
         check("sgd_step", GOOD)
 
 
@@ -351,4 +546,5 @@ def test_result_renders_as_a_box_in_jupyter_and_as_text_in_python():
 
 
 def test_the_catalogue_is_exposed():
-    assert list(exercises.EXERCISES) == ["momentum_step", "adagrad_step", "rmsprop_step", "adam_step"]
+    assert list(exercises.EXERCISES) == ["momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step",
+                                         "adadelta_step", "adamw_step", "amsgrad_step", "warmup_cosine_step"]

@@ -72,31 +72,32 @@ def graded(tmp_path_factory):
     return result, out, folder
 
 
-EXPECTED = [
-    # submission, momentum, adagrad, rmsprop, adam, total, status
-    ("correct.ipynb", 1, 1, 1, 1, 4, "ok"),
-    ("crashing.ipynb", 0, 0, 0, 0, 0, "kernel died"),
-    ("hanging.ipynb", 1, 0, 1, 1, 3, "timeout"),
-    ("not_a_notebook.ipynb", 0, 0, 0, 0, 0, "invalid notebook"),
-    ("partial.ipynb", 1, 0, 1, 0, 2, "ok"),
-    ("syntax_error.ipynb", 1, 1, 1, 0, 3, "error"),
-    ("tampering.ipynb", 0, 0, 0, 0, 0, "ok"),
-]
+PASSED = {  # submission: (the exercises it passes, status); every other column is 0
+    "correct.ipynb": (set(EXERCISES), "ok"),
+    "crashing.ipynb": (set(), "kernel died"),
+    "hanging.ipynb": ({"momentum_step", "rmsprop_step", "adam_step"}, "timeout"),
+    "not_a_notebook.ipynb": (set(), "invalid notebook"),
+    "partial.ipynb": ({"momentum_step", "rmsprop_step"}, "ok"),
+    "syntax_error.ipynb": ({"momentum_step", "adagrad_step", "rmsprop_step"}, "error"),
+    "tampering.ipynb": (set(), "ok"),
+}
+EXPECTED = [(name, *(int(e in passed) for e in EXERCISES), len(passed), status) for name, (passed, status) in PASSED.items()]
 
 
 def test_grade_writes_the_expected_csv(graded):
     result, out, _ = graded
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ["submission", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "total", "status"]
-    got = [(r["submission"], *(int(r[c]) for c in list(r)[1:6]), r["status"]) for r in rows]
+    assert list(rows[0]) == ["submission", *EXERCISES, "total", "status"]  # one column per exercise, in the chapters' order
+    assert len(EXERCISES) == 9
+    got = [(r["submission"], *(int(r[c]) for c in list(r)[1:-1]), r["status"]) for r in rows]
     assert got == EXPECTED
 
 
 def test_grade_shows_progress(graded):
     result, _, _ = graded
     assert "[1/7] correct.ipynb ..." in result.stderr
-    assert "[7/7] tampering.ipynb ... 0/4 ok" in result.stderr and "0 left" in result.stderr
+    assert f"[7/7] tampering.ipynb ... 0/{len(EXERCISES)} ok" in result.stderr and "0 left" in result.stderr
 
 
 def test_feedback_files_carry_the_checkers_messages(graded):
@@ -106,7 +107,7 @@ def test_feedback_files_carry_the_checkers_messages(graded):
     partial = (feedback / "partial.ipynb.txt").read_text()
     assert "adagrad_step: 0/1 — FAILED adagrad_step: ε is inside the square root" in partial
     assert "adam_step: 0/1 — FAILED adam_step: `adam_step` is not a function: it is not defined in the notebook." in partial
-    assert "Total: 2/4" in partial
+    assert f"Total: 2/{len(EXERCISES)}" in partial
     hanging = (feedback / "hanging.ipynb.txt").read_text()
     assert "did not return within 1 s" in hanging and "cell 2 did not finish within 3 s" in hanging
     assert "cell 4 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
@@ -116,7 +117,7 @@ def test_feedback_files_carry_the_checkers_messages(graded):
 def test_the_grader_never_trusts_the_kernel_or_the_stored_outputs(graded):
     _, out, _ = graded
     tampering = out.with_name("grades-feedback").joinpath("tampering.ipynb.txt").read_text()
-    assert tampering.count("FAILED") == 4
+    assert tampering.count("FAILED") == len(EXERCISES)
     assert "w_new is wrong" in tampering
 
 
@@ -140,7 +141,8 @@ def test_an_interrupted_run_leaves_a_complete_csv(tmp_path, monkeypatch):
     out = tmp_path / "out" / "grades.csv"
     with pytest.raises(KeyboardInterrupt):
         grading.grade(tmp_path, out, progress=open("/dev/null", "w"))
-    assert out.read_text() == "submission,momentum_step,adagrad_step,rmsprop_step,adam_step,total,status\na.ipynb,1,1,1,1,4,ok\n"
+    n = len(EXERCISES)
+    assert out.read_text() == f"submission,{','.join(EXERCISES)},total,status\na.ipynb,{'1,' * n}{n},ok\n"
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
 
 

@@ -11,6 +11,12 @@ hyperparameters, returning new arrays:
 - ``adagrad_step(w, G, grad, eta, eps) -> (w_new, G_new)``
 - ``rmsprop_step(w, Eg2, grad, eta, gamma, eps) -> (w_new, Eg2_new)``
 - ``adam_step(w, m, v, grad, r, eta, beta1, beta2, eps) -> (w_new, m_new, v_new)``
+- ``nesterov_step(w, dw, grad, eta, alpha) -> (w_new, dw_new)``
+- ``adadelta_step(w, Eg2, Edw2, grad, eta, rho, eps) -> (w_new, Eg2_new, Edw2_new)``
+- ``adamw_step(w, m, v, grad, r, eta, beta1, beta2, eps, weight_decay) -> (w_new, m_new, v_new)``
+- ``amsgrad_step(w, m, v, v_max, grad, r, eta, beta1, beta2, eps) -> (w_new, m_new, v_new, v_max_new)``
+- ``warmup_cosine_step(w, dw, grad, r, eta, alpha, warmup, total) -> (w_new, dw_new)`` (momentum under a
+  linear warm-up and a cosine decay of η)
 
 :func:`check` runs the function for several consecutive steps (its outputs fed back) on seeded inputs of
 several shapes, chosen so that each typical mistake changes the result; it fails — with a message that
@@ -23,7 +29,7 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from gdcourse.exercises import adagrad, adam, harness, momentum, rmsprop
+from gdcourse.exercises import adadelta, adagrad, adam, adamw, amsgrad, harness, momentum, nesterov, rmsprop, warmup_cosine
 from gdcourse.exercises.base import Exercise, Mistake, Scenario
 from gdcourse.exercises.judge import CheckResult, judge
 
@@ -31,7 +37,18 @@ __all__ = ["EXERCISES", "check", "hint", "solution", "CheckResult", "Exercise", 
 
 #: The exercises by function name, in the order of the chapters.
 EXERCISES: dict[str, Exercise] = {
-    e.name: e for e in (momentum.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE)
+    e.name: e
+    for e in (
+        momentum.EXERCISE,
+        nesterov.EXERCISE,
+        adagrad.EXERCISE,
+        rmsprop.EXERCISE,
+        adam.EXERCISE,
+        adadelta.EXERCISE,
+        adamw.EXERCISE,
+        amsgrad.EXERCISE,
+        warmup_cosine.EXERCISE,
+    )
 }
 
 #: Seconds a single call of the student's function may take.
