@@ -548,3 +548,36 @@ def test_result_renders_as_a_box_in_jupyter_and_as_text_in_python():
 def test_the_catalogue_is_exposed():
     assert list(exercises.EXERCISES) == ["momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step",
                                          "adadelta_step", "adamw_step", "amsgrad_step", "warmup_cosine_step"]
+
+
+# ------------------------------------------------------------- release of the new exercises
+
+NEW = ["nesterov_step", "adadelta_step", "adamw_step", "amsgrad_step", "warmup_cosine_step"]
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_release_turns_each_new_solution_into_a_stub_that_the_checker_recognises(name):
+    import nbformat
+
+    from gdcourse import grading
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(EXERCISES[name].solution)
+    cell.metadata["tags"] = ["solution"]
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np"), cell, nbformat.v4.new_code_cell(f"check({name!r}, {name})")]
+    student = grading.student_version(nb, "chapter.ipynb")
+    stub = student.cells[1].source
+    assert stub.startswith(f"def {SIGNATURES[name]}:") and "raise NotImplementedError" in stub
+    assert not set(EXERCISES[name].solution.splitlines()[1:]) & set(stub.splitlines())
+    result = check(name, define(stub))
+    assert not result.passed and "is not written yet" in result.message
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_exercises_give_the_inputs_the_statement_promises(name):
+    exercise = EXERCISES[name]
+    assert f"{name}({', '.join(exercise.inputs)})" == SIGNATURES[name]
+    assert exercise.labels == tuple(f"{o}_new" for o in exercise.outputs)
+    scenarios = exercise.scenarios()
+    assert len(scenarios) >= 3 and len({s.state[exercise.outputs[0]].shape for s in scenarios}) >= 3  # several shapes
+    assert any(s.r0 > 1 for s in scenarios) or "r" not in exercise.inputs  # a later step, where r matters
