@@ -393,7 +393,10 @@ class Nesterov(Optimizer):
     Nesterov (1983), "A method for solving the convex programming problem with
     convergence rate O(1/k²)"; Sutskever, Martens, Dahl & Hinton (2013), "On
     the importance of initialization and momentum in deep learning".
-    ``torch.optim.SGD(lr=eta, momentum=alpha, nesterov=True)``.
+    ``torch.optim.SGD(lr=eta, momentum=alpha, nesterov=True)`` — with a
+    constant η; under a schedule, step r uses :math:`\eta_r` in both lines and
+    the velocity keeps its old steps, as in :class:`Momentum`
+    (``SGDMomentum(nesterov=True)`` is PyTorch's form).
     """
 
     def __init__(self, eta=0.01, alpha=0.9):

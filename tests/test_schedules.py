@@ -431,3 +431,55 @@ def test_the_docstring_examples_run(module):
 
     result = doctest.testmod(module, raise_on_error=False)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ----------------------------------------------------------------- invariants, on drawn parameters
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+settings.register_profile("gdcourse-schedules", max_examples=60, deadline=None, derandomize=True, database=None)
+
+etas = st.floats(1e-6, 10.0)
+factors = st.floats(1e-3, 1.0)
+counts = st.integers(1, 60)
+
+
+@st.composite
+def any_schedule(draw, depth=0):
+    eta = draw(etas)
+    kind = draw(st.sampled_from(["Constant", "StepDecay", "MultiStepDecay", "ExponentialDecay", "InverseTimeDecay",
+                                 "CosineAnnealing", "CosineWarmRestarts"] + (["LinearWarmup"] if depth == 0 else [])))
+    if kind == "Constant":
+        return Constant(eta)
+    if kind == "StepDecay":
+        return StepDecay(eta, draw(counts), draw(factors))
+    if kind == "MultiStepDecay":
+        return MultiStepDecay(eta, sorted(draw(st.sets(counts, min_size=1, max_size=4))), draw(factors))
+    if kind == "ExponentialDecay":
+        return ExponentialDecay(eta, draw(factors))
+    if kind == "InverseTimeDecay":
+        return InverseTimeDecay(eta, draw(st.floats(0.1, 100.0)), draw(st.floats(0.1, 2.0)))
+    eta_min = eta * draw(st.floats(0.0, 1.0))
+    if kind == "CosineAnnealing":
+        return CosineAnnealing(eta, draw(counts), eta_min)
+    if kind == "CosineWarmRestarts":
+        return CosineWarmRestarts(eta, draw(counts), draw(st.integers(1, 3)), eta_min)
+    return LinearWarmup(draw(any_schedule(depth=1)), draw(counts), draw(st.floats(0.0, 1.0)))
+
+
+@settings(settings.get_profile("gdcourse-schedules"))
+@given(schedule=any_schedule(), steps=st.integers(1, 300))
+def test_every_schedule_stays_between_zero_and_its_peak_and_values_agree_with_calls(schedule, steps):
+    values = schedule.values(steps)
+    assert values.shape == (steps,) and np.isfinite(values).all()
+    assert np.all(values >= 0) and np.all(values <= schedule.eta * (1 + 1e-12))
+    for r in {1, steps, (steps + 1) // 2}:
+        assert schedule(r) == pytest.approx(values[r - 1], rel=1e-14, abs=1e-300)
+    # the same schedule with a column of peaks: each row scales with its peak
+    stacked = schedule.with_eta(np.array([[schedule.eta], [2 * schedule.eta]])).values(steps)
+    if not isinstance(schedule, (CosineAnnealing, CosineWarmRestarts)) and not (
+        isinstance(schedule, LinearWarmup) and isinstance(schedule.schedule, (CosineAnnealing, CosineWarmRestarts))
+    ):  # eta_min does not scale with the peak
+        np.testing.assert_allclose(stacked[:, 1, 0], 2 * stacked[:, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(stacked[:, 0, 0], values, rtol=1e-12)
