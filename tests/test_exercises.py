@@ -581,3 +581,22 @@ def test_new_exercises_give_the_inputs_the_statement_promises(name):
     scenarios = exercise.scenarios()
     assert len(scenarios) >= 3 and len({s.state[exercise.outputs[0]].shape for s in scenarios}) >= 3  # several shapes
     assert any(s.r0 > 1 for s in scenarios) or "r" not in exercise.inputs  # a later step, where r matters
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_every_mistake_changes_the_result_whatever_the_seed_of_the_inputs(name):
+    # The grader may draw the inputs from a secret seed: each mistake must still differ from the
+    # reference, and no two mistakes may coincide (the checker would name the wrong one).
+    from gdcourse.exercises.judge import _close_or_both_nan, _matches, close
+
+    exercise = EXERCISES[name]
+    for seed in range(10):
+        scenarios = exercise.make_scenarios(np.random.default_rng(seed))
+        reference = [exercise.trajectory(exercise.reference, s) for s in scenarios]
+        paths = {m.key: [exercise.trajectory(m.step, s) for s in scenarios] for m in exercise.mistakes}
+        for key, path in paths.items():
+            assert not all(_matches(p, r, close) for p, r in zip(path, reference)), (seed, key)
+        keys = list(paths)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                assert not all(_matches(x, y, _close_or_both_nan) for x, y in zip(paths[a], paths[b])), (seed, a, b)
