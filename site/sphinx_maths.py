@@ -10,7 +10,7 @@ once the build has written every page, converts all of the book's TeX in one run
 - Each expression becomes ``<mjx-container>`` with an SVG (``aria-hidden``) and MathML for screen
   readers (MathJax's assistive-MathML extension); nothing is focusable.
 - A display equation wider than the column scrolls inside its own box, with a visible shadow at the
-  edge that has more (``site/static/gdcourse-maths.css``).
+  edge that has more (``site/assets/gdcourse-maths.css``).
 - A TeX error is a build warning (an error under ``-W``), naming the page and the expression.
 - ``$...$`` left in a citation's hover text (``title=``, written by sphinxcontrib-bibtex from
   references.bib) becomes plain Unicode text.
