@@ -19,6 +19,8 @@ result in a browser.
 - **Unique ids**: sphinx-exercise gives every exercise and solution body the same id
   (``exercise-content``, ``solution-content``); they get one per block.
 - **No test machinery**: sphinx-thebe's configuration script (live code is off) is removed.
+- **Alt text**: a figure made without alt text (gdcourse.figures marks it) or an ``<img>`` whose alt is
+  missing or a file name is a build warning — an error under ``-W``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
 # Resolve the theme's "auto" mode before the first paint (the theme's own script does it only later).
@@ -144,12 +148,30 @@ def rewrite_page(text: str, page: Path) -> str:
     return one_h1(text)
 
 
+IMG = re.compile(r"<img\b[^>]*>")
+ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def check_alt_text(text: str, page: str) -> list[str]:
+    """Every figure and image says what it shows (gdcourse.figures marks a figure made without alt text)."""
+    problems = [f"{page}: a figure has no alt text (gdcourse.figures.describe, or alt= of the plotting helpers)"
+                for _ in re.finditer(r"gd-figure-missing-alt", text)]
+    for tag in IMG.findall(text):
+        alt = ALT.search(tag)
+        if alt is None or not alt.group(1).strip() or re.search(r"\.(png|svg|jpe?g|gif)$", alt.group(1).strip()):
+            problems.append(f"{page}: an image without meaningful alt text: {tag[:160]}")
+    return problems
+
+
 def rewrite_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
-        page.write_text(rewrite_page(page.read_text(encoding="utf-8"), page), encoding="utf-8")
+        text = rewrite_page(page.read_text(encoding="utf-8"), page)
+        for problem in check_alt_text(text, str(page.relative_to(outdir))):
+            logger.warning(problem, type="gdcourse", subtype="alt")
+        page.write_text(text, encoding="utf-8")
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
 
