@@ -113,9 +113,10 @@ def inline_icons(text: str) -> str:
 DOCUMENTATION_OPTIONS = re.compile(r'<script[^>]*\ssrc="([^"?]*_static/documentation_options\.js)[^"]*"[^>]*></script>')
 
 
-def inline_documentation_options(text: str, page: Path) -> str:
+def inline_documentation_options(text: str, outdir: Path) -> str:
+    source = outdir / "_static" / "documentation_options.js"
+
     def replace(match):
-        source = (page.parent / match.group(1)).resolve()
         return f"<script>{source.read_text(encoding='utf-8').strip()}</script>"
 
     return DOCUMENTATION_OPTIONS.sub(replace, text, count=1)
@@ -140,9 +141,9 @@ def remove_thebe_config(text: str) -> str:
     return THEBE_CONFIG.sub("", text)
 
 
-def rewrite_page(text: str, page: Path) -> str:
+def rewrite_page(text: str, page: Path, outdir: Path) -> str:
     text = inline_icons(text)
-    text = inline_documentation_options(text, page)
+    text = inline_documentation_options(text, outdir)
     text = search_index_only_on_search_page(text, page)
     text = remove_thebe_config(text)
     return one_h1(text)
@@ -168,7 +169,7 @@ def rewrite_pages(app: Sphinx, exception) -> None:
         return
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
-        text = rewrite_page(page.read_text(encoding="utf-8"), page)
+        text = rewrite_page(page.read_text(encoding="utf-8"), page, outdir)
         for problem in check_alt_text(text, str(page.relative_to(outdir))):
             logger.warning(problem, type="gdcourse", subtype="alt")
         page.write_text(text, encoding="utf-8")
