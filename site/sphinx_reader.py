@@ -126,7 +126,10 @@ SEARCH_SCRIPTS = re.compile(r'<script[^>]*\ssrc="[^"]*(?:searchtools\.js|languag
 
 
 def search_index_only_on_search_page(text: str, page: Path) -> str:
-    return text if page.name == "search.html" else SEARCH_SCRIPTS.sub("", text)
+    """The 85-kB search index is loaded by the search page only, deferred like the scripts it needs."""
+    if page.name != "search.html":
+        return SEARCH_SCRIPTS.sub("", text)
+    return SEARCH_SCRIPTS.sub(lambda m: m.group(0) if " defer" in m.group(0) else m.group(0).replace("<script ", "<script defer ", 1), text)
 
 
 THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>\s*', re.DOTALL)
