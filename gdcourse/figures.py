@@ -32,8 +32,8 @@ from matplotlib.transforms import Bbox
 
 __all__ = ["MAX_PANEL_WIDTH", "MIN_FONT_SIZE", "describe", "alt_text", "to_html", "MISSING_ALT"]
 
-#: Widest panel, in inches (a 390-px phone shows 358 px: 4.8 in is 461 px, scaled by 0.78 at most).
-MAX_PANEL_WIDTH = 4.8
+#: Widest panel, in inches (a 390-px phone shows 358 px: 4.6 in is 442 px, scaled by 0.81 at most).
+MAX_PANEL_WIDTH = 4.6
 #: Smallest text, in points: 12 CSS px at natural size, 9.3 px at the phone's scale.
 MIN_FONT_SIZE = 9.0
 #: The marker of a figure displayed without alt text (site/sphinx_reader.py fails the build on it).

@@ -65,9 +65,9 @@ _CYCLE = [PALETTE[c] for c in ("blue", "vermillion", "bluish green", "orange", "
 #: The book's matplotlib style, applied when this module is imported.
 STYLE = {
     "axes.prop_cycle": cycler(color=_CYCLE),
-    # Designed for the page's column: a panel is at most figures.MAX_PANEL_WIDTH (4.8 in) wide and no
+    # Designed for the page's column: a panel is at most figures.MAX_PANEL_WIDTH (4.6 in) wide and no
     # text is smaller than 9 pt, i.e. 12 CSS px where the figure is shown at its natural size.
-    "figure.figsize": (4.8, 3.4),
+    "figure.figsize": (4.6, 3.3),
     "figure.dpi": 100,
     "savefig.dpi": 200,
     "figure.constrained_layout.use": True,
@@ -250,7 +250,7 @@ def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None
     return ax
 
 
-def compare(problem: Problem, runs: dict[str, Trajectory], title: str | None = None, figsize=(9.6, 3.8), alt: str | None = None):
+def compare(problem: Problem, runs: dict[str, Trajectory], title: str | None = None, figsize=(9.2, 3.7), alt: str | None = None):
     """Two panels: the paths on the contours (left), the loss curves (right)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
     if alt is not None:
@@ -297,7 +297,7 @@ def heatmap(sweep: Sweep, ax=None, title: str | None = None, alt: str | None = N
     """
     if len(sweep.names) != 2:
         raise ValueError(f"heatmap needs a sweep over 2 hyperparameters; got {sweep.names}")
-    ax = _axes(ax, figsize=(4.8, 3.8), alt=alt)
+    ax = _axes(ax, figsize=(4.6, 3.7), alt=alt)
     (nx, ny), (x, y) = sweep.names, sweep.axes  # first hyperparameter across, second up
     final = np.where(sweep.diverged, np.nan, sweep.final_loss).T  # rows follow y
     # Colour range: from the starting loss (anything worse looks the same) down 16 decades

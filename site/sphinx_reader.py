@@ -140,6 +140,14 @@ def one_h1(text: str) -> str:
     return PRINT_TITLE.sub(r'\1<p class="jb-print-title">\2</p>', text)
 
 
+SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?)\saria-label="Search"')
+
+
+def search_field_named_by_its_text(text: str) -> str:
+    """The search field's visible text ("Search Ctrl+K") is its name; aria-label="Search" contradicts it."""
+    return SEARCH_FIELD_LABEL.sub(r"\1", text)
+
+
 def remove_thebe_config(text: str) -> str:
     return THEBE_CONFIG.sub("", text)
 
@@ -149,6 +157,7 @@ def rewrite_page(text: str, page: Path, outdir: Path) -> str:
     text = inline_documentation_options(text, outdir)
     text = search_index_only_on_search_page(text, page)
     text = remove_thebe_config(text)
+    text = search_field_named_by_its_text(text)
     return one_h1(text)
 
 
