@@ -148,6 +148,17 @@ def search_field_named_by_its_text(text: str) -> str:
     return SEARCH_FIELD_LABEL.sub(r"\1", text)
 
 
+SUMMARY_LABEL = re.compile(r'(<summary\b[^>]*?)\saria-label="[^"]*"')
+CITATION_LIST = re.compile(r'(<div[^>]*class="citation-list"[^>]*?)\srole="list"|(<div)\srole="list"(\s[^>]*class="citation-list")')
+
+
+def names_from_visible_text(text: str) -> str:
+    """A <summary> ("Show code cell source") is named by its text, not by a different aria-label; the
+    bibliography's citation list is not an ARIA list (its children are not list items)."""
+    text = SUMMARY_LABEL.sub(r"\1", text)
+    return CITATION_LIST.sub(lambda m: m.group(1) or (m.group(2) + m.group(3)), text)
+
+
 def remove_thebe_config(text: str) -> str:
     return THEBE_CONFIG.sub("", text)
 
@@ -158,6 +169,7 @@ def rewrite_page(text: str, page: Path, outdir: Path) -> str:
     text = search_index_only_on_search_page(text, page)
     text = remove_thebe_config(text)
     text = search_field_named_by_its_text(text)
+    text = names_from_visible_text(text)
     return one_h1(text)
 
 
