@@ -27,8 +27,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# MathJax, require.js and the ipywidgets HTML manager, from the npm registry at build time, so that the
-# published pages load nothing from a CDN (site/vendor.py, site/sphinx_offline.py).
+# require.js and the ipywidgets HTML manager, from the npm registry at build time, so that the published
+# pages load nothing from a CDN (site/vendor.py, site/sphinx_offline.py); mathjax-full typesets the maths
+# at build time (site/sphinx_maths.py).
 $(NODE_MODULES): site/package.json site/package-lock.json
 	cd site && npm ci --no-audit --no-fund --ignore-scripts
 
@@ -36,11 +37,19 @@ $(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
 	$(BIN)/python site/vendor.py
 	touch $(VENDOR)
 
-# --all: rebuild every page; the execution cache is off (execute_notebooks: force in _config.yml),
-# because it keys on the notebooks' code only and would miss a change to gdcourse.
+# The book, in four steps from scratch:
+#  1. every notebook runs once, on both cores, into a fresh jupyter-cache (site/execute.py; the cache
+#     keys on the notebooks' code only and would miss a change to gdcourse, so it is always refilled);
+#  2. the HTML site, taking the notebooks' outputs from that cache (execute_notebooks: cache);
+#  3. the single-page edition, from the same cache and the same doctrees;
+#  4. that page printed to _build/html/gdcourse.pdf by Debian's Chromium (site/print_pdf.py).
+# The Korean edition (issue 14) adds a builder run like 2, from the same cache.
 site: $(STAMP) $(VENDOR)
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	rm -rf _build/html _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
+	$(BIN)/python site/execute.py
 	$(BIN)/jupyter-book build --all -W --keep-going .
+	$(BIN)/jupyter-book build --builder singlehtml -W --keep-going .
+	$(BIN)/python site/print_pdf.py
 
 # Two workers (the machine has two cores). --dist loadscope keeps each notebook's cells on one worker,
 # in order in one kernel, and each test module (or class) with its shared fixtures.

@@ -7,7 +7,11 @@ forms of colour blindness; each optimizer keeps one colour and line style across
 the whole book (:func:`style_of`).
 
 All functions draw on an ``ax`` you pass, or on a new figure, and return what
-they drew on.
+they drew on.  Those that make a figure take ``alt``: one or two sentences
+saying what the figure shows, its accessible name on the site (see
+:mod:`gdcourse.figures`, which also turns the figure into sharp SVG panels that
+reflow on a phone and follow dark mode).  A hand-made figure gets its alt text
+from :func:`describe`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from matplotlib.colors import LogNorm
 from matplotlib.ticker import NullLocator
 from matplotlib.patches import Patch
 
+from gdcourse import figures
+from gdcourse.figures import describe
 from gdcourse.problems import Problem
 from gdcourse.run import Sweep, Trajectory
 
@@ -30,6 +36,7 @@ __all__ = [
     "PALETTE",
     "STYLE",
     "use_style",
+    "describe",
     "style_of",
     "styles_for",
     "contour",
@@ -58,13 +65,17 @@ _CYCLE = [PALETTE[c] for c in ("blue", "vermillion", "bluish green", "orange", "
 #: The book's matplotlib style, applied when this module is imported.
 STYLE = {
     "axes.prop_cycle": cycler(color=_CYCLE),
-    "figure.figsize": (7.0, 4.0),
+    # Designed for the page's column: a panel is at most figures.MAX_PANEL_WIDTH (4.6 in) wide and no
+    # text is smaller than 9 pt, i.e. 12 CSS px where the figure is shown at its natural size.
+    "figure.figsize": (4.6, 3.3),
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": 200,
     "figure.constrained_layout.use": True,
     "font.size": 10,
-    "axes.titlesize": 11,
+    "axes.titlesize": 10,
     "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
     "legend.fontsize": 9,
     "legend.frameon": False,
     "axes.grid": True,
@@ -92,8 +103,8 @@ _OPTIMIZER_STYLE = {
 def use_style() -> None:
     """Apply :data:`STYLE` to matplotlib (done once when this module is imported).
 
-    In a Jupyter kernel it also stops the inline backend from cropping figures to a "tight" bounding
-    box: the book's figures use constrained layout already, and the crop costs a second drawing pass.
+    In a Jupyter kernel it also makes figures display as :func:`gdcourse.figures.to_html` (SVG panels
+    with alt text) instead of the inline backend's PNG.
     """
     mpl.rcParams.update(STYLE)
     try:
@@ -102,7 +113,11 @@ def use_style() -> None:
         return
     shell = get_ipython()
     if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
-        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+        # Load the inline backend now: loading it configures the shell's formatters, which would undo
+        # the registration below if it happened later.
+        plt.switch_backend(mpl.get_backend())
+        shell.run_line_magic("config", "InlineBackend.figure_formats = set()")
+        figures.register(shell)
 
 
 use_style()
@@ -145,13 +160,15 @@ def styles_for(labels) -> list[dict]:
     return result
 
 
-def _axes(ax, figsize=None):
+def _axes(ax, figsize=None, alt=None):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    if alt is not None:
+        describe(ax.figure, alt)
     return ax
 
 
-def contour(problem: Problem, ax=None, window=None, levels: int = 25, resolution: int = 200):
+def contour(problem: Problem, ax=None, window=None, levels: int = 25, resolution: int = 200, alt: str | None = None):
     r"""Contour lines of a 2-D problem, with its minimizers (★) and saddle points (×).
 
     Levels are spaced logarithmically in :math:`f - f_\min`, so that both the
@@ -159,7 +176,7 @@ def contour(problem: Problem, ax=None, window=None, levels: int = 25, resolution
     """
     if problem.dim != 2:
         raise ValueError(f"contour needs a 2-D problem; {problem.name} has {problem.dim} variables")
-    ax = _axes(ax)
+    ax = _axes(ax, alt=alt)
     (x0, x1), (y0, y1) = window or problem.window
     X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     Z = problem.f(np.stack([X, Y], axis=-1))
@@ -199,9 +216,10 @@ def path(ax, trajectory: Trajectory, label: str | None = None, **style):
     return line
 
 
-def trajectories(problem: Problem, runs: dict[str, Trajectory], ax=None, title: str | None = None, legend: bool = True, resolution: int = 200):
+def trajectories(problem: Problem, runs: dict[str, Trajectory], ax=None, title: str | None = None, legend: bool = True,
+                 resolution: int = 200, alt: str | None = None):
     """Contours of ``problem`` and the path of every run in ``runs`` (label → trajectory)."""
-    ax = contour(problem, ax, resolution=resolution)
+    ax = contour(problem, ax, resolution=resolution, alt=alt)
     for (label, trajectory), style in zip(runs.items(), styles_for(runs)):
         path(ax, trajectory, label, **style)
     ax.set_title(title if title is not None else problem.name)
@@ -210,9 +228,10 @@ def trajectories(problem: Problem, runs: dict[str, Trajectory], ax=None, title: 
     return ax
 
 
-def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None, log: bool = True, title: str | None = None):
+def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None, log: bool = True, title: str | None = None,
+                alt: str | None = None):
     r"""Loss against steps taken for every run; with ``f_min``, the gap :math:`f(w) - f^\star` on a log scale."""
-    ax = _axes(ax)
+    ax = _axes(ax, alt=alt)
     for (label, trajectory), style in zip(runs.items(), styles_for(runs)):
         loss = trajectory.loss if f_min is None else trajectory.loss - f_min
         if log:
@@ -231,15 +250,18 @@ def loss_curves(runs: dict[str, Trajectory], ax=None, f_min: float | None = None
     return ax
 
 
-def compare(problem: Problem, runs: dict[str, Trajectory], title: str | None = None, figsize=(10, 4)):
+def compare(problem: Problem, runs: dict[str, Trajectory], title: str | None = None, figsize=(9.2, 3.7), alt: str | None = None):
     """Two panels: the paths on the contours (left), the loss curves (right)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    if alt is not None:
+        describe(fig, alt)
     trajectories(problem, runs, ax=left, title=title, legend=False)
     loss_curves(runs, ax=right, f_min=problem.f_min, title="loss")
     return fig
 
 
-def side_by_side(problem: Problem, panels: dict[str, dict[str, Trajectory]], ncols: int | None = None, size: float = 3.6):
+def side_by_side(problem: Problem, panels: dict[str, dict[str, Trajectory]], ncols: int | None = None, size: float = 3.6,
+                 alt: str | None = None):
     """Small multiples: one contour panel per entry of ``panels`` (title → runs), same axes."""
     n = len(panels)
     ncols = ncols or min(n, 3)
@@ -247,6 +269,8 @@ def side_by_side(problem: Problem, panels: dict[str, dict[str, Trajectory]], nco
     (x0, x1), (y0, y1) = problem.window
     aspect = (y1 - y0) / (x1 - x0)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * aspect * nrows + 0.6), squeeze=False, sharex=True, sharey=True)
+    if alt is not None:
+        describe(fig, alt)
     for ax, (title, runs) in zip(axes.flat, panels.items()):
         trajectories(problem, runs, ax=ax, title=title, legend=True)
     for ax in axes.flat[n:]:
@@ -265,7 +289,7 @@ def _is_geometric(values: np.ndarray) -> bool:
 _SYMBOLS = {"eta": r"$\eta$", "alpha": r"$\alpha$", "gamma": r"$\gamma$", "rho": r"$\rho$", "beta1": r"$\beta_1$", "beta2": r"$\beta_2$", "eps": r"$\epsilon$", "weight_decay": r"$\lambda$"}
 
 
-def heatmap(sweep: Sweep, ax=None, title: str | None = None):
+def heatmap(sweep: Sweep, ax=None, title: str | None = None, alt: str | None = None):
     """Final loss over a 2-D hyperparameter grid (log colour scale).
 
     Runs that overflowed are dark grey; runs whose loss ended above where it started (unstable, but not
@@ -273,19 +297,20 @@ def heatmap(sweep: Sweep, ax=None, title: str | None = None):
     """
     if len(sweep.names) != 2:
         raise ValueError(f"heatmap needs a sweep over 2 hyperparameters; got {sweep.names}")
-    ax = _axes(ax, figsize=(5.5, 4.2))
+    ax = _axes(ax, figsize=(4.6, 3.7), alt=alt)
     (nx, ny), (x, y) = sweep.names, sweep.axes  # first hyperparameter across, second up
     final = np.where(sweep.diverged, np.nan, sweep.final_loss).T  # rows follow y
     # Colour range: from the starting loss (anything worse looks the same) down 16 decades
     # (anything better looks the same): float64 cannot tell more apart anyway.
     vmax = float(np.max(sweep.loss[0]))
     norm = LogNorm(vmin=vmax * 1e-16, vmax=vmax, clip=True)
-    mesh = ax.pcolormesh(x, y, np.clip(final, vmax * 1e-16, vmax), norm=norm, shading="nearest")
+    # rasterized: 10 000 cells are lighter as one image inside the SVG than as 10 000 vector squares
+    mesh = ax.pcolormesh(x, y, np.clip(final, vmax * 1e-16, vmax), norm=norm, shading="nearest", rasterized=True)
     grew = (~sweep.diverged) & (sweep.final_loss > sweep.loss[0])
     if grew.any():  # unstable but not yet overflowed: the loss ended above where it started
-        ax.pcolormesh(x, y, np.where(grew.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.92"]), shading="nearest")
+        ax.pcolormesh(x, y, np.where(grew.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.92"]), shading="nearest", rasterized=True)
     if sweep.diverged.any():
-        ax.pcolormesh(x, y, np.where(sweep.diverged.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.7"]), shading="nearest")
+        ax.pcolormesh(x, y, np.where(sweep.diverged.T, 1.0, np.nan), cmap=mpl.colors.ListedColormap(["0.7"]), shading="nearest", rasterized=True)
     colorbar = ax.figure.colorbar(mesh, ax=ax)
     colorbar.set_label(f"final loss after {sweep.loss.shape[0] - 1} steps")
     if _is_geometric(x):

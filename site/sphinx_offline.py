@@ -1,13 +1,11 @@
 """A Sphinx extension that keeps the built site self-contained.
 
-- MathJax, require.js and the ipywidgets HTML manager are served from ``_static/vendor`` (copied there by
-  site/vendor.py; ``mathjax_path`` and ``nb_ipywidgets_js`` in _config.yml point at them).
+- require.js and the ipywidgets HTML manager are served from ``_static/vendor`` (copied there by
+  site/vendor.py; ``nb_ipywidgets_js`` in _config.yml points at them).  Maths needs no script at all: it
+  is typeset at build time (site/sphinx_maths.py).
 - sphinx-thebe, which Jupyter Book always loads, adds its configuration script twice per page — the
   browser then reports "Identifier 'THEBE_JS_URL' has already been declared" — and points at unpkg.com.
   Live code is off in this book (``launch_buttons.thebe: false``), so its scripts are removed.
-- The HTML manager still typesets widget labels with the MathJax 2 API (``MathJax.Hub.Queue``), which
-  MathJax 3 does not have: on pages with maths, a two-line bridge to ``MathJax.typesetPromise`` is added
-  (without it the browser reports "Cannot read properties of undefined (reading 'Queue')").
 - After the build, every page is checked: a ``<script src>`` or ``<link href>`` stylesheet on another
   host is an error, so that a CDN cannot creep back in unnoticed.
 """
@@ -29,27 +27,11 @@ def _is_thebe(script) -> bool:
     return filename.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
 
 
-MATHJAX2_BRIDGE = """\
-(function () {
-  if (!window.MathJax) return;  // this page has no maths: MathJax is not loaded
-  var startup = (MathJax.startup = MathJax.startup || {});
-  var ready = startup.ready;
-  startup.ready = function () {
-    ready ? ready() : MathJax.startup.defaultReady();
-    // @jupyter-widgets/html-manager calls MathJax 2's Hub.Queue(["Typeset", Hub, element]).
-    MathJax.Hub = {Queue: function (job) { return MathJax.typesetPromise(job && job[2] ? [job[2]] : undefined); }};
-  };
-})();"""
-
-
 def adjust_page_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if scripts is None:
         return
     scripts[:] = [s for s in scripts if not _is_thebe(s)]  # in place: it is the builder's own list
-    if any(str(getattr(s, "attributes", {}).get("body", "")).startswith("window.MathJax") for s in scripts):
-        # after Sphinx's `window.MathJax = {...}` (priority 500), before the deferred MathJax itself
-        app.add_js_file(None, body=MATHJAX2_BRIDGE, priority=501)
 
 
 def add_widget_assets_path(app: Sphinx) -> None:

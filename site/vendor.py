@@ -2,8 +2,9 @@
 
     cd site && npm ci && cd .. && python site/vendor.py
 
-The published pages load MathJax, require.js and the ipywidgets HTML manager from the site itself, never
-from a CDN, so that the course works offline (see site/sphinx_offline.py).  The versions are pinned in
+The published pages load require.js and the ipywidgets HTML manager from the site itself, never from a
+CDN, so that the course works offline (see site/sphinx_offline.py).  MathJax is not copied: the maths is
+typeset at build time by site/maths/typeset.js, straight from node_modules (site/sphinx_maths.py).  The versions are pinned in
 site/package.json and site/package-lock.json.  The destination is rebuilt from scratch on every run.
 """
 
@@ -16,22 +17,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MODULES = HERE / "node_modules"
 DESTINATION = HERE / "static" / "vendor"
-
-# MathJax: the TeX-to-SVG combined component plus what it loads on demand (TeX extensions, menu,
-# accessibility); other combined components and the CHTML output are not needed.
-MATHJAX_SKIP = ("tex-chtml", "tex-mml", "mml-", "tex-svg-full", "output/chtml", "node-main")
-
-
-def copy_mathjax() -> None:
-    source = MODULES / "mathjax" / "es5"
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source).as_posix()
-        if path.is_dir() or any(relative.startswith(prefix) for prefix in MATHJAX_SKIP):
-            continue
-        target = DESTINATION / "mathjax" / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-
 
 def copy_widgets() -> None:
     source = MODULES / "@jupyter-widgets" / "html-manager" / "dist"
@@ -51,7 +36,6 @@ def main() -> int:
     if DESTINATION.exists():
         shutil.rmtree(DESTINATION)
     DESTINATION.mkdir(parents=True)
-    copy_mathjax()
     copy_widgets()
     (DESTINATION / "widgets-assets.js").write_text(WIDGETS_ASSETS, encoding="utf-8")
     size = sum(p.stat().st_size for p in DESTINATION.rglob("*") if p.is_file())

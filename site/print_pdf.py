@@ -1,0 +1,76 @@
+"""Print the single-page edition of the book (``_build/singlehtml``) to ``_build/html/gdcourse.pdf``.
+
+    python site/print_pdf.py
+
+Debian's Chromium, driven by Playwright, prints the page offline (Jupyter Book's ``pdfhtml`` builder would
+download a Chromium of its own through pyppeteer).  Before printing, the page is made into a book:
+every solution moves to an appendix at the end, with a pointer where it was; dropdowns are opened and
+hidden code cells left out; the print style sheet (site/assets/gdcourse-reader.css) wraps code instead of
+cutting it.  The single-page build has the same figures and the same build-time maths as the site.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLE = ROOT / "_build" / "singlehtml" / "book" / "intro.html"  # the root page of _toc.yml
+TARGET = ROOT / "_build" / "html" / "gdcourse.pdf"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+MAKE_BOOK = """
+() => {
+  const article = document.querySelector("article.bd-article") || document.body;
+  const appendix = document.createElement("section");
+  appendix.id = "gd-solutions-appendix";
+  appendix.innerHTML = "<h1>Appendix: solutions to the exercises</h1>";
+  document.querySelectorAll("div.solution").forEach((solution) => {
+    const title = solution.querySelector(".admonition-title");
+    const pointer = document.createElement("p");
+    pointer.className = "gd-solution-pointer";
+    pointer.textContent = "→ " + (title ? title.textContent.trim() : "Solution") + ": in the appendix at the end of the book.";
+    solution.replaceWith(pointer);
+    solution.classList.remove("dropdown");
+    appendix.appendChild(solution);
+  });
+  article.appendChild(appendix);
+  document.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
+  // code the site hides behind "Show code cell source" stays out of the book
+  document.querySelectorAll("details.hide.above-input, details.above-input").forEach((d) => d.remove());
+  document.querySelectorAll("button.toggle-button").forEach((b) => b.remove());
+  return document.querySelectorAll("#gd-solutions-appendix div.solution").length;
+}
+"""
+
+
+def main() -> int:
+    if not SINGLE.exists():
+        print(f"{SINGLE} is missing: build it first (jupyter-book build --builder singlehtml .)", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    partial = TARGET.with_suffix(".pdf.part")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort())
+        # Jupyter Book writes the page under book/ but links its assets as if it sat at the root: print a
+        # copy that sits there.
+        at_root = SINGLE.parents[1] / "book-for-print.html"
+        shutil.copyfile(SINGLE, at_root)
+        page.goto(at_root.as_uri(), wait_until="load")
+        solutions = page.evaluate(MAKE_BOOK)
+        page.emulate_media(media="print")
+        page.pdf(path=str(partial), format="A4", print_background=True, outline=True,
+                 margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+        browser.close()
+    partial.replace(TARGET)  # never a half-written PDF on the site
+    print(f"printed {TARGET.relative_to(ROOT)} ({TARGET.stat().st_size / 1e6:.1f} MB, {solutions} solutions in the appendix)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
