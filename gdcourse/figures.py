@@ -40,6 +40,7 @@ MIN_FONT_SIZE = 9.0
 MISSING_ALT = "gd-figure-missing-alt"
 
 _ALT = "_gdcourse_alt"
+_PAD = 0.04  # inches of margin around a figure drawn as one panel
 _FILENAME = re.compile(r"^[\w./\\-]+\.(png|svg|jpe?g|gif|pdf)$", re.IGNORECASE)
 
 SVG_STYLE = {
@@ -91,18 +92,142 @@ def _enforce_minimum_text(fig: Figure) -> None:
             text.set_fontsize(MIN_FONT_SIZE)
 
 
+def _columns(groups: list[list]) -> int:
+    return max(1, len({round(g[0].get_position().x0, 2) for g in groups}))
+
+
 def _narrow(fig: Figure, groups: list[list]) -> None:
     """Narrow a figure whose panels are wider than MAX_PANEL_WIDTH (the layout engine re-flows it)."""
     width, height = fig.get_size_inches()
-    columns = max(1, len({round(g[0].get_position().x0, 2) for g in groups}))
+    columns = _columns(groups)
     if width / columns > MAX_PANEL_WIDTH:
         fig.set_size_inches(MAX_PANEL_WIDTH * columns, height)
+
+
+_WORD = re.compile(r"(?:\$[^$]*\$|\S)+")  # a word; maths between $ signs is never split
+
+
+def _wrap(text: Text, limit: float, renderer) -> None:
+    """Break ``text`` over lines, at spaces, so that it is at most ``limit`` pixels long."""
+    source = text.get_text()
+    rotated = abs(text.get_rotation() % 180 - 90) < 1
+
+    def length() -> float:
+        box = text.get_window_extent(renderer)
+        return box.height if rotated else box.width
+
+    if not source or "\n" in source or length() <= limit:
+        return
+    lines, current = [], ""
+    for word in _WORD.findall(source):
+        trial = f"{current} {word}".strip()
+        text.set_text(trial)
+        if current and length() > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    text.set_text("\n".join([*lines, current]))
+
+
+def _wrap_legend(legend, limit: float, renderer) -> None:
+    """Break the labels of a one-column legend wider than ``limit`` pixels over lines."""
+    width = legend.get_window_extent(renderer).width
+    if width <= limit or legend._ncols > 1 or not legend.texts:
+        return
+    label_width = max(t.get_window_extent(renderer).width for t in legend.texts)
+    room = label_width - (width - limit)  # what the labels may take for the legend to fit
+    if room < 0.3 * label_width:
+        return  # it would be one word a line: the figure is narrowed instead
+    for text in legend.texts:
+        _wrap(text, room, renderer)
+
+
+def _wrap_long_text(fig: Figure, renderer) -> None:
+    """Titles and axis labels no longer than their axes; a figure's title no wider than a panel."""
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        box = ax.get_window_extent(renderer)
+        for title in (ax.title, ax._left_title, ax._right_title):
+            _wrap(title, max(box.width, 1.0), renderer)
+        _wrap(ax.xaxis.label, max(box.width, 1.0), renderer)
+        _wrap(ax.yaxis.label, max(box.height, 1.0), renderer)
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            _wrap_legend(legend, box.width, renderer)
+    for text in fig.texts:
+        _wrap(text, MAX_PANEL_WIDTH * fig.dpi, renderer)
+    for legend in fig.legends:
+        if legend._ncols <= 1:
+            _wrap_legend(legend, MAX_PANEL_WIDTH * fig.dpi * 0.98, renderer)
+    if getattr(fig, "_suptitle", None) is not None:
+        _wrap(fig._suptitle, MAX_PANEL_WIDTH * fig.dpi, renderer)
+
+
+def _fewer_legend_columns(legend, renderer, limit: float) -> bool:
+    """Lay a legend out in fewer columns if it is wider than ``limit`` pixels; False if it cannot shrink."""
+    if legend.get_window_extent(renderer).width <= limit or legend._ncols <= 1:
+        return False
+    labels = [t.get_text() for t in legend.texts]
+    colours = [t.get_color() for t in legend.texts]
+    title = legend.get_title()
+    title_text, title_font = title.get_text(), title.get_fontproperties().copy()
+    legend.prop.set_size(max(legend.prop.get_size_in_points(), MIN_FONT_SIZE))
+    legend.set_ncols(legend._ncols - 1)
+    # Legend has no public way to re-lay its entries: rebuild its box from its own handles, put it back
+    # where it was and give it back its title and label colours (matplotlib 3.11, pinned in
+    # requirements.txt; tests/test_figures.py checks the result).
+    legend._init_legend_box(legend.legend_handles, labels)
+    legend._set_loc(legend._loc_real)
+    legend.set_title(title_text or None, prop=title_font)
+    for text, colour in zip(legend.texts, colours):
+        text.set_color(colour)
+    legend.stale = True
+    return True
+
+
+def _panel_widths(fig: Figure, groups: list[list], renderer) -> list[float]:
+    """The width in inches of each panel as _panels_svg will cut it, and of the legend strip."""
+    if len(groups) <= 1:
+        return [fig.get_tightbbox(renderer).width + 2 * _PAD]
+    widths = [Bbox.union([ax.get_tightbbox(renderer) for ax in g]).width / fig.dpi for g in groups]
+    strip = [a for a in (*fig.legends, *fig.texts) if a.get_visible()]
+    if strip:
+        widths.append(Bbox.union([a.get_window_extent(renderer) for a in strip]).width / fig.dpi)
+    return widths
+
+
+def _fit(fig: Figure, groups: list[list]) -> None:
+    """Make every panel at most MAX_PANEL_WIDTH wide.
+
+    Text that sticks out of a panel (a long title, a wide legend next to the axes) makes it wider than
+    the figure's own share.  Long titles and labels are wrapped, figure legends get fewer columns, and a
+    panel still too wide narrows the figure, so that its axes make room; a few rounds suffice.
+    """
+    limit = MAX_PANEL_WIDTH * 1.001
+    for _ in range(6):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        _wrap_long_text(fig, renderer)
+        if any(_fewer_legend_columns(legend, renderer, MAX_PANEL_WIDTH * fig.dpi) for legend in fig.legends):
+            continue
+        fig.draw_without_rendering()
+        widest = max(_panel_widths(fig, groups, renderer))
+        if widest <= limit:
+            return
+        width, height = fig.get_size_inches()
+        columns = _columns(groups)
+        narrower = width - (widest - MAX_PANEL_WIDTH) * columns - 0.02
+        if narrower < 1.2 * columns:  # the axes would vanish: what sticks out cannot be helped this way
+            return
+        fig.set_size_inches(narrower, height)
 
 
 def _svg(fig: Figure, bbox: Bbox | None = None) -> str:
     buffer = io.StringIO()
     with mpl.rc_context(SVG_STYLE):
-        fig.savefig(buffer, format="svg", bbox_inches=bbox if bbox is not None else "tight", pad_inches=0.04)
+        fig.savefig(buffer, format="svg", bbox_inches=bbox if bbox is not None else "tight", pad_inches=_PAD)
     return buffer.getvalue()
 
 
@@ -110,6 +235,7 @@ def _panels_svg(fig: Figure) -> list[str]:
     groups = _panel_groups(fig)
     _enforce_minimum_text(fig)
     _narrow(fig, groups)
+    _fit(fig, groups)
     if len(groups) <= 1:
         return [_svg(fig)]
     # Freeze the layout of the whole figure, then draw each panel alone, cropped to its own extent.
@@ -165,6 +291,7 @@ _COLOURS = {
     "#000000": "currentColor", "#262626": "currentColor", "#333333": "currentColor",
     "#ffffff": "var(--gd-figure-background, #ffffff)",
 }
+_WIDTH = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)pt"')
 _COLOUR = re.compile(r"(fill|stroke)(:\s*|=\")(#[0-9a-fA-F]{6})")
 _ID = re.compile(r'\sid="([^"]+)"')
 
@@ -182,7 +309,8 @@ def _clean_svg(svg: str, prefix: str) -> str:
     svg = re.sub(r"(url\(#|href=\"#)([^)\"]+)", lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
     svg = _COLOUR.sub(lambda m: f"{m.group(1)}{m.group(2)}{_COLOURS.get(m.group(3).lower(), m.group(3))}", svg)
     # text that matplotlib leaves to the default fill (black) follows the page too
-    svg = re.sub(r"<svg ", '<svg aria-hidden="true" focusable="false" fill="currentColor" ', svg, count=1)
+    svg = re.sub(r"<svg ", '<svg aria-hidden="true" focusable="false" fill="currentColor" '
+                 'style="display: block; width: 100%; height: auto" ', svg, count=1)
     # matplotlib measured the text with DejaVu Sans; other fonts (Korean) come from the reader's system
     svg = re.sub(r"font-family: [^;\"]*", "font-family: 'DejaVu Sans', 'Noto Sans CJK KR', sans-serif", svg)
     return svg.strip()
@@ -192,8 +320,14 @@ def to_html(fig: Figure) -> str:
     """The figure as the page shows it: its panels as inline SVG in one ``<figure>`` named by its alt text."""
     panels = _panels_svg(fig)
     digest = hashlib.sha1("".join(panels).encode()).hexdigest()[:8]
+    # Where the column is narrower than the widest panel, every panel shrinks by the same factor, so that
+    # the figure's text keeps one size: each panel is at most its natural width and at most its share of
+    # the widest one's (percentages of the row, which a column narrower than that panel fills).
+    widths = [float(_WIDTH.search(svg).group(1)) * 4 / 3 for svg in panels]  # pt → CSS px
     body = "".join(
-        f'<div class="gd-panel">{_clean_svg(svg, f"f{digest}p{i}-")}</div>' for i, svg in enumerate(panels)
+        f'<div class="gd-panel" style="width: min({w:.0f}px, {100 * w / max(widths):.1f}%)">'
+        f'{_clean_svg(svg, f"f{digest}p{i}-")}</div>'
+        for i, (svg, w) in enumerate(zip(panels, widths))
     )
     alt = alt_text(fig)
     if alt is None:

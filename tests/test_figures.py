@@ -97,3 +97,55 @@ def test_plotting_helpers_take_alt_text():
     assert figures.alt_text(ax.figure) == "The path of GD on the quadratic bowl."
     ax = plotting.loss_curves({"GD": t}, alt="The loss of GD falling over 10 steps.")
     assert figures.alt_text(ax.figure) == "The loss of GD falling over 10 steps."
+
+
+def panel_widths_pt(html):
+    return [float(w) for w in re.findall(r'<svg[^>]*\swidth="([0-9.]+)pt"', html)]
+
+
+def test_text_that_sticks_out_is_wrapped_and_wide_figure_legends_get_fewer_columns():
+    fig, axes = plt.subplots(1, 2, figsize=(9.2, 3.4))
+    for ax in axes:
+        for k in range(6):
+            ax.plot([0, 1], [k, k + 1], label=f"optimizer number {k} (η = 0.{k})")
+        ax.set_title("a title much longer than the axes it stands above, as authors like to write them")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=6, title="runs")
+    figures.describe(fig, "Two panels of six rising lines each, with a shared legend below.")
+    html = figures.to_html(fig)
+    widths = panel_widths_pt(html)
+    assert len(widths) == 3  # two panels and the legend's strip
+    assert max(widths) <= figures.MAX_PANEL_WIDTH * 72 + 0.5
+    legend = fig.legends[0]
+    assert 1 <= legend._ncols < 6
+    assert [t.get_text() for t in legend.texts] == [f"optimizer number {k} (η = 0.{k})" for k in range(6)]
+    assert legend.get_title().get_text() == "runs"  # the rebuilt legend keeps its title ...
+    assert len(legend.legend_handles) == 6 and all(h.get_color() == line.get_color()
+                                                   for h, line in zip(legend.legend_handles, axes[0].lines))
+    assert legend._outside_loc == "lower"  # ... and its place below the panels
+    assert "\n" in axes[0].get_title() and all(len(line) < 70 for line in axes[0].get_title().split("\n"))
+    assert "optimizer number 5 (η = 0.5)" in html.replace("&#951;", "η")
+
+
+def test_an_axes_legend_wider_than_its_axes_has_its_labels_wrapped():
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.plot([0, 1], label="a label that is far too long to fit next to the narrow axes of a phone")
+    ax.plot([1, 0], label="short")
+    ax.legend(loc="lower left")
+    figures.describe(fig, "Two crossing lines with a legend that has one long label.")
+    html = figures.to_html(fig)
+    assert panel_widths_pt(html) and max(panel_widths_pt(html)) <= figures.MAX_PANEL_WIDTH * 72 + 0.5
+    assert "\n" in ax.get_legend().texts[0].get_text() and ax.get_legend().texts[1].get_text() == "short"
+
+
+def test_panels_of_one_figure_shrink_by_the_same_factor():
+    fig, axes = plt.subplots(1, 2, figsize=(9.2, 3.4), width_ratios=[2, 1])
+    for ax in axes:
+        ax.plot([0, 1], [0, 1])
+    figures.describe(fig, "A wide panel and a narrow one, each with a rising line.")
+    html = figures.to_html(fig)
+    widths = [w * 4 / 3 for w in panel_widths_pt(html)]
+    styles = re.findall(r'class="gd-panel" style="width: min\(([0-9]+)px, ([0-9.]+)%\)"', html)
+    assert len(styles) == 2 and widths[0] > widths[1]
+    for (px, pct), width in zip(styles, widths):
+        assert int(px) == round(width)  # never wider than drawn ...
+        assert float(pct) == pytest.approx(100 * width / max(widths), abs=0.06)  # ... and all alike narrower
