@@ -48,7 +48,7 @@ STATE_SYMBOLS = {
 class WorkedSteps:
     """A table of worked steps: ``columns`` (the book's symbols) and ``rows`` (one tuple of values per step).
 
-    ``str(table)`` is an aligned plain-text table (what a checked cell prints); in Jupyter and on the
+    ``str(table)`` is an aligned plain-text table (what a notebook cell prints); in Jupyter and on the
     site it renders as a Markdown table.  ``table[symbol]`` is one column as an array (steps first).
     """
 

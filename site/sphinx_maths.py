@@ -79,9 +79,19 @@ def _collect(text: str) -> tuple[str, list[dict]]:
         items.append({"tex": html.unescape(match.group(1)), "display": False})
         return f'<span class="math notranslate nohighlight">{MARKER.format(len(items) - 1)}</span>'
 
+    text = CITATION.sub(lambda m: m.group(1) + BIB_TEX.sub(_as_inline_maths, m.group(2)) + m.group(3), text)
     text = DISPLAY.sub(display, text)
     text = INLINE.sub(inline, text)
     return text, items
+
+
+# sphinxcontrib-bibtex copies the TeX of references.bib ("rate {$O(1/k^2)$}") into the bibliography as is
+CITATION = re.compile(r'(<div class="citation"[^>]*>)(.*?)(</div>)', re.DOTALL)
+BIB_TEX = re.compile(r"\$([^$<>]+)\$")
+
+
+def _as_inline_maths(match) -> str:
+    return f'<span class="math notranslate nohighlight">\\({match.group(1)}\\)</span>'
 
 
 _UNICODE = {r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\eta": "η", r"\epsilon": "ε", r"\rho": "ρ",

@@ -5,7 +5,8 @@
   is typeset at build time (site/sphinx_maths.py).
 - sphinx-thebe, which Jupyter Book always loads, adds its configuration script twice per page — the
   browser then reports "Identifier 'THEBE_JS_URL' has already been declared" — and points at unpkg.com.
-  Live code is off in this book (``launch_buttons.thebe: false``), so its scripts are removed.
+  Live code is off in this book (``launch_buttons.thebe: false``), so its scripts and style sheet are
+  removed.
 - After the build, every page is checked: a ``<script src>`` or ``<link href>`` stylesheet on another
   host is an error, so that a CDN cannot creep back in unnoticed.
 """
@@ -32,6 +33,9 @@ def adjust_page_scripts(app: Sphinx, pagename, templatename, context, doctree) -
     if scripts is None:
         return
     scripts[:] = [s for s in scripts if not _is_thebe(s)]  # in place: it is the builder's own list
+    styles = context.get("css_files")
+    if styles is not None:
+        styles[:] = [s for s in styles if not str(getattr(s, "filename", s) or "").endswith("sphinx-thebe.css")]
 
 
 def add_widget_assets_path(app: Sphinx) -> None:

@@ -58,11 +58,17 @@ CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
 
 
 class Visit:
-    """One page load with everything that went wrong on the way."""
+    """One page load with everything that went wrong on the way.
 
-    def __init__(self, browser, url: str):
-        self.external, self.console_errors, self.failed = [], [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    ``width``, ``height`` and ``color_scheme`` set the window (``color_scheme`` is what the reader's
+    system asks for: "light" or "dark"); ``responses`` keeps every response, for the byte count.
+    """
+
+    def __init__(self, browser, url: str, width: int = 1280, height: int = 900, color_scheme: str = "light",
+                 wait_until: str = "networkidle", **context_options):
+        self.external, self.console_errors, self.failed, self.responses = [], [], [], []
+        self.context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme,
+                                           **context_options)
         self.page = self.context.new_page()
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
 
@@ -78,11 +84,17 @@ class Visit:
         self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
-        self.page.goto(url, wait_until="networkidle")
-        # MathJax typesets after load; wait for it to finish (pages without maths have no MathJax).
-        self.page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        self.page.wait_for_load_state("networkidle")
+        self.page.on("response", self._response)
+        try:
+            self.page.goto(url, wait_until=wait_until)
+        except BaseException:
+            self.context.close()
+            raise
+
+    def _response(self, response):
+        self.responses.append(response)
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
 
     def count(self, selector: str) -> int:
         return self.page.eval_on_selector_all(selector, "elements => elements.length")
