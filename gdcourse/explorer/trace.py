@@ -29,7 +29,6 @@ variant per value), and so does any numpy function or ufunc the tracer does not 
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
@@ -39,6 +38,12 @@ __all__ = ["Node", "Tensor", "TracingError", "as_nodes", "constant"]
 
 class TracingError(TypeError):
     """The traced function did something that cannot become straight-line code."""
+
+
+_BRANCH = (
+    "the traced code branches on a traced value (an `if`, `and`, `or`, `min` or `max` on data); "
+    "write it with np.where / np.maximum, or branch on a configuration attribute"
+)
 
 
 class Node:
@@ -55,10 +60,7 @@ class Node:
 
     # A Node is one scalar; the element-wise numpy machinery calls these on object arrays.
     def __bool__(self):
-        raise TracingError(
-            "the traced code branches on a traced value (an `if`, `and`, `or`, `min` or `max` on data); "
-            "write it with np.where / np.maximum, or branch on a configuration attribute"
-        )
+        raise TracingError(_BRANCH)
 
     def __str__(self) -> str:
         if self.op == "input":
@@ -239,7 +241,7 @@ class Tensor:
             yield self[i]
 
     def __bool__(self):
-        raise TracingError("the truth value of a traced array is not known while tracing")
+        raise TracingError(_BRANCH)
 
     def __repr__(self) -> str:
         return f"Tensor(shape={self.shape})"
@@ -296,5 +298,3 @@ class Tensor:
     __hash__ = None  # mutable-looking, compared element-wise: like ndarray
 
 
-def is_finite_constant(node: Node) -> bool:
-    return node.op == "const" and isinstance(node.value, float) and math.isfinite(node.value)
