@@ -45,7 +45,7 @@ export function disallowed(value, allowed, t) {
 // A range input plus a number box. `spec`: {label, values} (a list of slider positions) or
 // {label, low, high, step}; `allowed` limits what the box accepts (the slider's ends need not).
 export function numberField(parent, spec, value, onChange, t) {
-  const field = element("div", { class: "gdx-field" }, parent);
+  const field = element("div", { class: "gdx-field", "data-key": spec.key }, parent);
   const id = uid(spec.key);
   element("label", { for: id, text: spec.label }, field);
   const row = element("div", { class: "gdx-row" }, field);
@@ -64,7 +64,7 @@ export function numberField(parent, spec, value, onChange, t) {
 
   const place = (v) => {
     if (listed) range.value = String(nearest(spec.values, v));
-    else range.value = String(Math.min(spec.high, Math.max(spec.low, v)));
+    else range.value = String(Math.min(Number(range.max), Math.max(Number(range.min), v))); // the ends may change (start: the window)
     range.setAttribute("aria-valuetext", show(v));
     box.value = show(v);
   };
@@ -97,7 +97,7 @@ export function numberField(parent, spec, value, onChange, t) {
 }
 
 export function selectField(parent, spec, value, onChange) {
-  const field = element("div", { class: "gdx-field" }, parent);
+  const field = element("div", { class: "gdx-field", "data-key": spec.key }, parent);
   const id = uid(spec.key);
   element("label", { for: id, text: spec.label }, field);
   const input = element("select", { id }, field);
@@ -108,7 +108,7 @@ export function selectField(parent, spec, value, onChange) {
 }
 
 export function checkboxField(parent, spec, value, onChange) {
-  const field = element("div", { class: "gdx-field gdx-check" }, parent);
+  const field = element("div", { class: "gdx-field gdx-check", "data-key": spec.key }, parent);
   const id = uid(spec.key);
   const input = element("input", { id, type: "checkbox" }, field);
   element("label", { for: id, text: spec.label }, field);

@@ -18,6 +18,7 @@ import { strings, formatG } from "./strings.js";
 import { element, numberField, selectField, checkboxField, uid } from "./controls.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
+const LOSS_LEFT = 64; // room for tick labels such as 10⁻¹⁹ beside the axis title
 const DASHES = { "-": null, "--": "6 4", ":": "2 3", "-.": "7 3 2 3" };
 const LIMIT = 1e6; // pixels: points further out are pulled in along their segment (the clip hides them)
 
@@ -207,7 +208,7 @@ export class Explorer {
     this.contourSvg = select(this.contourBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
     this.lossSvg = select(this.lossBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
     this.legend = element("ul", { class: "gdx-legend" }, root);
-    this.status = element("p", { class: "gdx-status", role: "status", "aria-live": "polite" }, root);
+    this.status = element("div", { class: "gdx-status", role: "status", "aria-live": "polite" }, root);
 
     const self = this;
     root.gdcourseExplorer = {
@@ -376,8 +377,8 @@ export class Explorer {
     lossSvg.selectAll("*").remove();
     lossSvg.attr("width", lossWidth).attr("height", lossHeight).attr("viewBox", `0 0 ${lossWidth} ${lossHeight}`);
     this.lossXAxis = lossSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(0,${lossHeight - MARGIN.bottom})`);
-    this.lossYAxis = lossSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(${MARGIN.left},0)`);
-    lossSvg.append("text").attr("class", "gdx-label").attr("x", (MARGIN.left + lossWidth - MARGIN.right) / 2).attr("y", lossHeight - 6).attr("text-anchor", "middle").text(t("stepsAxis"));
+    this.lossYAxis = lossSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(${LOSS_LEFT},0)`);
+    lossSvg.append("text").attr("class", "gdx-label").attr("x", (LOSS_LEFT + lossWidth - MARGIN.right) / 2).attr("y", lossHeight - 6).attr("text-anchor", "middle").text(t("stepsAxis"));
     lossSvg.append("text").attr("class", "gdx-label").attr("transform", `translate(14,${(MARGIN.top + lossHeight - MARGIN.bottom) / 2}) rotate(-90)`).attr("text-anchor", "middle").text(t("gapAxis"));
     this.lossLines = this.runs.map((r) =>
       lossSvg.append("path").attr("class", "gdx-path").style("color", colorOf(r.color)).attr("stroke-dasharray", DASHES[r.dash]),
@@ -434,9 +435,9 @@ export class Explorer {
     if (lo === hi) [lo, hi] = [lo / 10, hi * 10];
     lo = Math.max(lo, hi * 1e-30);
     const { width, height } = this.lossGeometry;
-    const lx = scaleLinear().domain([0, Math.max(1, this.settings.steps)]).range([MARGIN.left, width - MARGIN.right]);
+    const lx = scaleLinear().domain([0, Math.max(1, this.settings.steps)]).range([LOSS_LEFT, width - MARGIN.right]);
     const ly = scaleLog().domain([lo, hi]).range([height - MARGIN.bottom, MARGIN.top]).nice();
-    this.lossXAxis.call(axisBottom(lx).ticks(Math.max(3, Math.floor((width - MARGIN.left) / 80))));
+    this.lossXAxis.call(axisBottom(lx).ticks(Math.max(3, Math.floor((width - LOSS_LEFT) / 80))));
     this.lossYAxis.call(axisLeft(ly).tickValues(decadeTicks(ly)).tickFormat(decadeFormat));
     gaps.forEach((series, i) => {
       const curve = line().defined((g) => g > 0 && g < 1e100).x((_, k) => lx(k)).y((g) => ly(g));
@@ -447,7 +448,7 @@ export class Explorer {
     this.contourSvg.attr("aria-label", this.t("contourLabel", { problem: this.contourTitle.textContent, runs: labels }));
     this.lossSvg.attr("aria-label", this.t("lossLabel", { runs: labels }));
     this.drawLegend();
-    this.status.textContent = this.results.map((_, i) => this.statusText(i)).join(" · ");
+    this.status.replaceChildren(...this.results.map((_, i) => element("p", { text: this.statusText(i) })));
     this.status.classList.toggle("gdx-diverged", this.results.some((r) => r.divergedAt !== null));
     if (save) {
       this.model.set("settings", structuredClone(this.settings));

@@ -17,6 +17,7 @@ import { element, numberField } from "./controls.js";
 import { decadeTicks, decadeFormat } from "./explorer.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
+const ERROR_LEFT = 64; // room for tick labels such as 10⁻¹⁹ beside the axis title
 const X_MAX = 4.5;
 const ALPHA_MAX = 0.999;
 const REGION_KEYS = ["realRoots", "complexRoots", "diverges"];
@@ -166,8 +167,8 @@ export class MomentumPlane {
     this.errorGeometry = { width: ew, height };
     errorSvg.attr("width", ew).attr("height", height).attr("viewBox", `0 0 ${ew} ${height}`);
     this.errorX = errorSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(0,${height - MARGIN.bottom})`);
-    this.errorY = errorSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(${MARGIN.left},0)`);
-    errorSvg.append("text").attr("class", "gdx-label").attr("x", (MARGIN.left + ew - MARGIN.right) / 2).attr("y", height - 6).attr("text-anchor", "middle").text(t("stepsAxis"));
+    this.errorY = errorSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(${ERROR_LEFT},0)`);
+    errorSvg.append("text").attr("class", "gdx-label").attr("x", (ERROR_LEFT + ew - MARGIN.right) / 2).attr("y", height - 6).attr("text-anchor", "middle").text(t("stepsAxis"));
     errorSvg.append("text").attr("class", "gdx-label").attr("transform", `translate(14,${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`).attr("text-anchor", "middle").text(t("errorAxis"));
     this.envelope = errorSvg.append("path").attr("class", "gdx-path gdx-envelope").style("color", "var(--gdx-muted)").attr("stroke-dasharray", "4 3");
     this.errorLine = errorSvg.append("path").attr("class", "gdx-path").style("color", "#0072B2");
@@ -189,7 +190,7 @@ export class MomentumPlane {
     let hi = shown.length ? Math.max(...shown) : 1;
     if (lo === hi) [lo, hi] = [lo / 10, hi * 10];
     lo = Math.max(lo, hi * 1e-30, 1e-300);
-    const ex = scaleLinear().domain([0, Math.max(1, steps)]).range([MARGIN.left, width - MARGIN.right]);
+    const ex = scaleLinear().domain([0, Math.max(1, steps)]).range([ERROR_LEFT, width - MARGIN.right]);
     const ey = scaleLog().domain([lo, hi]).range([height - MARGIN.bottom, MARGIN.top]).nice();
     this.errorX.call(axisBottom(ex).ticks(Math.max(3, Math.floor(width / 80))));
     this.errorY.call(axisLeft(ey).tickValues(decadeTicks(ey)).tickFormat(decadeFormat));
