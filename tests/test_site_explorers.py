@@ -100,7 +100,10 @@ def photograph(visit: Visit, locator, name: str) -> None:
     """A screenshot of one explorer, without the page's sticky header and buttons over it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit.page.add_style_tag(content=".bd-header, .skip-link, #pst-back-to-top, .bd-header-article { visibility: hidden !important; }")
-    locator.screenshot(path=str(SCREENSHOTS / name), animations="disabled")
+    box = locator.evaluate("e => { const b = e.getBoundingClientRect(); return {x: b.left + scrollX, y: b.top + scrollY, width: b.width, height: b.height}; }")
+    margin = 6
+    clip = {"x": max(0, box["x"] - margin), "y": max(0, box["y"] - margin), "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin}
+    visit.page.screenshot(path=str(SCREENSHOTS / name), full_page=True, clip=clip, animations="disabled")
 
 
 def healthy(visit: Visit) -> None:

@@ -16,6 +16,7 @@ import { drag } from "d3-drag";
 import { run } from "./run.js";
 import { strings, formatG } from "./strings.js";
 import { element, numberField, selectField, checkboxField, uid } from "./controls.js";
+import { save } from "./model.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
 const LOSS_LEFT = 64; // room for tick labels such as 10⁻¹⁹ beside the axis title
@@ -255,7 +256,7 @@ export class Explorer {
     const t = this.t;
     const problem = this.problem();
     const [[x0, x1], [y0, y1]] = problem.window;
-    this.width = this.contourBox.clientWidth || 420;
+    this.width = Math.max(200, this.contourBox.clientWidth || 420);
     const innerWidth = Math.max(120, this.width - MARGIN.left - MARGIN.right);
     const innerHeight = Math.min(innerWidth * ((y1 - y0) / (x1 - x0)), 480);
     const width = innerWidth + MARGIN.left + MARGIN.right;
@@ -370,7 +371,7 @@ export class Explorer {
     });
 
     // The loss panel: same height as the contour plot, within reason.
-    const lossWidth = this.lossBox.clientWidth || width;
+    const lossWidth = Math.max(200, this.lossBox.clientWidth || width);
     const lossHeight = Math.max(200, Math.min(height, 360));
     this.lossGeometry = { width: lossWidth, height: lossHeight };
     const lossSvg = this.lossSvg;
@@ -452,7 +453,7 @@ export class Explorer {
     this.status.classList.toggle("gdx-diverged", this.results.some((r) => r.divergedAt !== null));
     if (save) {
       this.model.set("settings", structuredClone(this.settings));
-      this.model.save_changes();
+      save(this.model);
     }
   }
 

@@ -30,3 +30,13 @@ export class StaticModel {
 
   save_changes() {}
 }
+
+// Send the settings to the Python widget. A widget embedded in a page without a kernel (ipywidgets'
+// HTML manager) has no channel to send them on; the explorer works on regardless.
+export function save(model) {
+  try {
+    model.save_changes();
+  } catch (error) {
+    if (!String(error).includes("comm")) throw error;
+  }
+}

@@ -14,6 +14,7 @@ import { line, area } from "d3-shape";
 import { run } from "./run.js";
 import { strings, formatG } from "./strings.js";
 import { element, numberField } from "./controls.js";
+import { save } from "./model.js";
 import { decadeTicks, decadeFormat } from "./explorer.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
@@ -101,7 +102,7 @@ export class MomentumPlane {
   layout() {
     const t = this.t;
     const G = this.G;
-    this.width = this.planeBox.clientWidth || 420;
+    this.width = Math.max(200, this.planeBox.clientWidth || 420); // never narrower than the axes need
     const width = this.width;
     const height = Math.max(240, Math.min(360, width * 0.75));
     const xs = (this.xs = scaleLinear().domain([0, X_MAX]).range([MARGIN.left, width - MARGIN.right]));
@@ -163,7 +164,7 @@ export class MomentumPlane {
 
     const errorSvg = this.errorSvg;
     errorSvg.selectAll("*").remove();
-    const ew = this.errorBox.clientWidth || width;
+    const ew = Math.max(200, this.errorBox.clientWidth || width);
     this.errorGeometry = { width: ew, height };
     errorSvg.attr("width", ew).attr("height", height).attr("viewBox", `0 0 ${ew} ${height}`);
     this.errorX = errorSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(0,${height - MARGIN.bottom})`);
@@ -204,7 +205,7 @@ export class MomentumPlane {
     this.status.textContent = t("planeStatus", { x, a, regime, q: formatG(this.rate, 4) }) + diverged;
     if (save) {
       this.model.set("settings", structuredClone(this.settings));
-      this.model.save_changes();
+      save(this.model);
     }
   }
 }
