@@ -23,6 +23,6 @@ def test_module_is_the_generated_kernels_then_the_bundle():
     source = bundle.module_source()
     assert source == module_prefix() + bundle.BUNDLE.read_text(encoding="utf-8")
     assert "GDCOURSE" in bundle.BUNDLE.read_text(encoding="utf-8")  # the bundle reads the generated constant
-    assert re.search(r"export\s*\{[^}]*\brender\b", source) and "mountAll" in source
+    assert re.search(r"export\s*\{[^}]*\bmountAll\b", source) and re.search(r"export\s*\{[^}]*\bas default\b", source)
     loader = bundle.page_loader()
     assert re.search(r'import \{ mountAll \} from "\./gdcourse-explorer\.js\?v=[0-9a-f]{12}";', loader)

@@ -16,7 +16,7 @@ import { drag } from "d3-drag";
 import { run } from "./run.js";
 import { strings, formatG } from "./strings.js";
 import { element, numberField, selectField, checkboxField, uid } from "./controls.js";
-import { save } from "./model.js";
+import { saveSettings } from "./model.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
 const LOSS_LEFT = 64; // room for tick labels such as 10⁻¹⁹ beside the axis title
@@ -453,7 +453,7 @@ export class Explorer {
     this.status.classList.toggle("gdx-diverged", this.results.some((r) => r.divergedAt !== null));
     if (save) {
       this.model.set("settings", structuredClone(this.settings));
-      save(this.model);
+      saveSettings(this.model);
     }
   }
 

@@ -21,7 +21,7 @@ function addStyle(documentNode) {
   documentNode.head.appendChild(style);
 }
 
-export function render({ model, el }) {
+function render({ model, el }) {
   addStyle(el.ownerDocument);
   const spec = model.get("spec");
   const View = VIEWS[spec.kind];
@@ -42,4 +42,5 @@ export function mountAll(root = document) {
   }
 }
 
+// anywidget reads the default export; the page's loader calls mountAll.
 export default { render };

@@ -33,7 +33,7 @@ export class StaticModel {
 
 // Send the settings to the Python widget. A widget embedded in a page without a kernel (ipywidgets'
 // HTML manager) has no channel to send them on; the explorer works on regardless.
-export function save(model) {
+export function saveSettings(model) {
   try {
     model.save_changes();
   } catch (error) {

@@ -14,7 +14,7 @@ import { line, area } from "d3-shape";
 import { run } from "./run.js";
 import { strings, formatG } from "./strings.js";
 import { element, numberField } from "./controls.js";
-import { save } from "./model.js";
+import { saveSettings } from "./model.js";
 import { decadeTicks, decadeFormat } from "./explorer.js";
 
 const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 };
@@ -205,7 +205,7 @@ export class MomentumPlane {
     this.status.textContent = t("planeStatus", { x, a, regime, q: formatG(this.rate, 4) }) + diverged;
     if (save) {
       this.model.set("settings", structuredClone(this.settings));
-      save(this.model);
+      saveSettings(this.model);
     }
   }
 }
