@@ -30,6 +30,7 @@ import numpy as np
 import traitlets
 
 from gdcourse import analysis, plotting
+from gdcourse.explorer import kernels
 from gdcourse.explorer.bundle import module_source
 from gdcourse.explorer.kernels import MAX_STEPS, flags_of, optimizer_class, problem_catalogue
 from gdcourse.explorer.settings import SLIDERS, STEPS, check_settings, run_settings
@@ -88,6 +89,11 @@ def _entry(entry) -> tuple[type, dict]:
     cls, options = (entry if isinstance(entry, tuple) else (entry, {}))
     if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
         raise ValueError(f"an explorer runs a gdcourse optimizer class (e.g. gdcourse.Momentum) or (class, options); got {entry!r}")
+    if kernels.OPTIMIZERS.get(cls.__name__) is not cls:
+        raise ValueError(
+            f"an explorer runs one of gdcourse's optimizers {list(kernels.OPTIMIZERS)}, whose JavaScript is generated "
+            f"when the site is built; {cls.__qualname__} is not one of them (run it with gdcourse.run and plot it instead)"
+        )
     if not isinstance(options, dict):
         raise ValueError(f"the options of {cls.__name__} must be a dict (hyperparameters, flags, 'l2', 'label'); got {options!r}")
     return cls, dict(options)

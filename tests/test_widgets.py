@@ -88,6 +88,7 @@ def test_compare_shares_equal_settings_and_separates_the_others():
         (lambda: widgets.explorer(gdcourse.GD, steps=-1), "steps must be an integer from 0 to 2000"),
         (lambda: widgets.explorer(gdcourse.GD, start=[0.0, float("inf")]), r"settings\['start'\] must be a finite number"),
         (lambda: widgets.explorer(int), "an explorer runs a gdcourse optimizer class"),
+        (lambda: widgets.explorer(type("Mine", (gdcourse.Momentum,), {})), "Mine is not one of them"),
         (lambda: widgets.compare(gdcourse.GD, (gdcourse.Adam, {"alpha": 0.1})), r"Adam has no option\(s\) \['alpha'\]"),
         (lambda: widgets.compare(gdcourse.GD, (gdcourse.Adam, {"dash": "~"})), "dash must be one of"),
         (lambda: widgets.Explorer([gdcourse.GD] * 3), "one or two runs"),
