@@ -25,7 +25,8 @@ FOLDER = "explorer"  # under _static/
 
 
 def prefer_placeholder(app: Sphinx, config) -> None:
-    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, ("html", WIDGET_VIEW, 35)]
+    ours = [(builder, WIDGET_VIEW, 35) for builder in ("html", "dirhtml", "singlehtml")]
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *ours]
 
 
 def write_module(app: Sphinx) -> None:
