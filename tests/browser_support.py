@@ -60,9 +60,11 @@ CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
 class Visit:
     """One page load with everything that went wrong on the way."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, url: str, width: int = 1280, init_script: str | None = None):
         self.external, self.console_errors, self.failed = [], [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        if init_script:  # runs before the page's own scripts (e.g. to choose the theme's dark mode)
+            self.context.add_init_script(init_script)
         self.page = self.context.new_page()
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
 
