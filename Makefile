@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_MODULES := site/node_modules/.package-lock.json
 VENDOR := site/static/vendor/.complete
 
-.PHONY: site test env clean
+.PHONY: site test env clean explorer-bundle
 
 # The notebooks multiply small matrices, for which one BLAS thread is faster than several and, on a
 # shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
@@ -55,6 +55,11 @@ site: $(STAMP) $(VENDOR)
 # in order in one kernel, and each test module (or class) with its shared fixtures.
 test: site
 	$(BIN)/python -m pytest --nbval-lax -n 2 --dist loadscope
+
+# The explorers' user interface (site/explorer/*.js + d3), bundled by esbuild into the package, where it is
+# committed (gdcourse/explorer/bundle.py); tests/test_explorer_bundle.py checks that it is up to date.
+explorer-bundle: $(STAMP) $(NODE_MODULES)
+	$(BIN)/python -m gdcourse.explorer build
 
 clean:
 	rm -rf _build

@@ -190,22 +190,20 @@ def sweeps(grid: int, steps: int, rounds: int, torch_points: int):
 
 
 def explorer_latency(rounds: int):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from gdcourse import widgets
-
-    print("\n4. Explorer: a slider change to a redrawn figure (200 steps, Agg canvas, PNG)")
-    explorer = widgets.explorer(gdcourse.Momentum, eta=0.1, alpha=0.5)
-    values = iter(np.tile(np.linspace(0.5, 0.95, 10), 10000))
-    slider = explorer.sliders["alpha"]
-
-    def change():
-        slider.value = float(next(values))
-
-    t = interleaved({"slider → figure": change, "compute only": explorer.compute}, rounds, repeat=5)
-    record("4 explorer", "slider change → re-run → redrawn PNG (median)", fmt(t["slider → figure"]), "< 80 ms")
-    record("4 explorer", "of which the re-run (compute)", fmt(t["compute only"]), "< 5 ms")
+    """The explorers now run in the browser: benchmarks/explorer_latency.py measures them on the built site."""
+    print("\n4. Explorer: an input event to the redrawn figure, in headless Chromium (benchmarks/explorer_latency.py)")
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("explorer_latency.py")), *(["--quick"] if rounds < 5 else [])],
+        capture_output=True, text=True,
+    )
+    print(result.stdout.rstrip() or f"   skipped: {result.stderr.strip()}")
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if " ms " in line and line.rstrip().endswith("×"):
+            name = line[:62].strip()
+            record("4 explorer", f"{name}: input → layout (median)", f"{parts[-5]} ms", "≤ 16 ms")
+        elif "(gzip)" in line and "kB" in line:
+            record("4 explorer", line[:70].strip(), line[70:].strip(), "≤ 300 kB" if "per page" in line else "")
 
 
 # --------------------------------------------------------------------------- 5: the book

@@ -1,222 +1,305 @@
-r"""Interactive explorers: sliders for an optimizer's hyperparameters on the 2-D problems.
+r"""Interactive explorers: sliders, a draggable start point, the path and the loss redrawn at once.
 
->>> from gdcourse import Momentum, widgets
->>> widgets.explorer(Momentum, eta=0.1)          # doctest: +SKIP
+>>> from gdcourse import Momentum, Nesterov, widgets
+>>> widgets.explorer(Momentum, eta=0.5, alpha=0.9)                   # doctest: +SKIP
+>>> widgets.compare(Momentum, Nesterov, eta=0.5, alpha=0.9)          # doctest: +SKIP
+>>> widgets.compare(gdcourse.AdamW, (gdcourse.Adam, {"l2": 0.1}))    # doctest: +SKIP
 
-Every slider change re-runs the optimizer (:func:`gdcourse.run.run`) and redraws
-the same figure — the contour lines are drawn once per problem, the path and the
-loss curve are updated in place — and shows it as a PNG in an ``Image`` widget.
-That keeps a redraw well under a tenth of a second, and because the image is part
-of the widget's saved state, the explorer also shows (frozen) on the static site.
+An explorer is one JavaScript module (``site/explorer/``, shipped in ``gdcourse/explorer/static/``)
+that runs the optimizer in the reader's browser with code generated from gdcourse's own ``update``
+methods and problems (:mod:`gdcourse.explorer`): nothing waits for a Python kernel.  In Jupyter
+(JupyterLab, Notebook 7, VS Code, Colab) it is an `anywidget <https://anywidget.dev>`_ widget whose
+``settings`` trait follows the controls; on the book's published pages the notebook output's HTML
+(:meth:`Figure._repr_mimebundle_`) holds the same settings and the page mounts the same module, with no
+kernel and no network.
+
+:func:`run_settings` turns the settings an explorer reports (``element.gdcourseExplorer.settings()`` on
+the page, :meth:`Explorer.settings_of` here) into the :class:`~gdcourse.run.Trajectory` that
+:func:`gdcourse.run` gives, so that any picture the page draws can be reproduced in Python.
 """
 
 from __future__ import annotations
 
-import io
+import html
+import json
+import math
+import os
 
-import ipywidgets as widgets
+import anywidget
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from PIL import Image
+import traitlets
 
-from gdcourse import plotting
-from gdcourse.optimizers import Optimizer
-from gdcourse.problems import Problem, two_d
-from gdcourse.run import Trajectory, run
+from gdcourse import analysis, plotting
+from gdcourse.explorer import kernels
+from gdcourse.explorer.bundle import module_source
+from gdcourse.explorer.kernels import MAX_STEPS, flags_of, optimizer_class, problem_catalogue
+from gdcourse.explorer.settings import SLIDERS, STEPS, check_settings, run_settings
+from gdcourse.optimizers import HYPERPARAMETERS, Optimizer, check_hyperparameter
+from gdcourse.run import Trajectory
 
-__all__ = ["SLIDERS", "Explorer", "explorer"]
+__all__ = ["LANGUAGE", "SLIDERS", "Figure", "Explorer", "MomentumPlane", "explorer", "compare", "momentum_plane", "run_settings"]
 
-#: Slider for each hyperparameter: (scale, low, high, step).  "log" sliders move in powers of ten.
-SLIDERS = {
-    "eta": ("log", 1e-4, 10.0, 0.05),
-    "alpha": ("linear", 0.0, 0.99, 0.01),
-    "gamma": ("linear", 0.0, 0.999, 0.001),
-    "rho": ("linear", 0.0, 0.999, 0.001),
-    "beta1": ("linear", 0.0, 0.99, 0.01),
-    "beta2": ("linear", 0.5, 0.9999, 0.0001),
-    "eps": ("log", 1e-10, 1.0, 0.1),
-    "weight_decay": ("linear", 0.0, 1.0, 0.01),
-}
-
-_LABELS = {"eta": "η", "alpha": "α", "gamma": "γ", "rho": "ρ", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "weight_decay": "λ"}
+#: The language of the explorers' labels in Jupyter ("en", "ko"; None: the page's).  On the published
+#: site the page's ``<html lang>`` decides.  Set it here or with the environment variable GDCOURSE_LANGUAGE.
+LANGUAGE: str | None = os.environ.get("GDCOURSE_LANGUAGE") or None
 
 
-def _slider(name: str, value: float) -> widgets.Widget:
-    scale, low, high, step = SLIDERS[name]
-    common = {"description": _LABELS[name], "continuous_update": True, "style": {"description_width": "2.5em"}, "layout": {"width": "260px"}}
-    if scale == "log":
-        value = float(np.clip(value, low, high))
-        return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high), step=step, readout_format=".2g", **common)
-    value = float(np.clip(value, low, high))
-    decimals = max(0, -int(np.floor(np.log10(step))))
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, readout_format=f".{decimals}f", **common)
+class Figure(anywidget.AnyWidget):
+    """An explorer or an interactive figure: the shared module, its ``spec`` and its ``settings``."""
 
+    _esm = traitlets.Unicode().tag(sync=True)
+    spec = traitlets.Dict().tag(sync=True)
+    settings = traitlets.Dict().tag(sync=True)
+    language = traitlets.Unicode(None, allow_none=True).tag(sync=True)
 
-class Explorer:
-    """Sliders for ``optimizer_class``'s hyperparameters, a start point and a problem.
+    def __init__(self, spec: dict, settings: dict, language: str | None):
+        super().__init__(_esm=module_source(), spec=spec, settings=settings, language=language if language is not None else LANGUAGE)
 
-    Parameters
-    ----------
-    optimizer_class : type
-        e.g. :class:`gdcourse.Momentum`.
-    problems : dict, optional
-        Name → 2-D problem; by default :func:`gdcourse.problems.two_d`.
-    problem : str
-        The problem shown first.
-    steps : int
-        Steps per run.
-    **initial
-        Starting values of the hyperparameters (the optimizer's defaults otherwise).
-
-    ``compute()`` runs the optimizer with the current settings, ``draw(trajectory)``
-    updates the figure and the image; a slider change does both.
-    """
-
-    def __init__(
-        self,
-        optimizer_class: type[Optimizer],
-        problems: dict[str, Problem] | None = None,
-        problem: str = "quadratic",
-        steps: int = 200,
-        **initial,
-    ):
-        self.optimizer_class = optimizer_class
-        self.problems = problems if problems is not None else two_d()
-        if problem not in self.problems:
-            raise ValueError(f"problem must be one of {list(self.problems)}; got {problem!r}")
-        for problem_ in self.problems.values():
-            if problem_.dim != 2:
-                raise ValueError(f"explorers show 2-D problems; {problem_.name} has {problem_.dim} variables")
-        defaults = optimizer_class().hyperparameters
-        unknown = set(initial) - set(defaults) - {"eps_in_sqrt"}
-        if unknown:
-            raise ValueError(f"{optimizer_class.__name__} has no hyperparameter(s) {sorted(unknown)}; it has {list(defaults)}")
-        self.sliders = {name: _slider(name, initial.get(name, value)) for name, value in defaults.items()}
-        self.eps_in_sqrt = None
-        if hasattr(optimizer_class(), "eps_in_sqrt"):
-            self.eps_in_sqrt = widgets.Checkbox(value=bool(initial.get("eps_in_sqrt", False)), description="ε inside √ (the notes' form)", indent=False)
-        self.problem = widgets.Dropdown(options=list(self.problems), value=problem, description="problem", style={"description_width": "4.5em"}, layout={"width": "300px"})
-        self.steps = widgets.IntSlider(value=steps, min=10, max=2000, step=10, description="steps", continuous_update=True, style={"description_width": "4.5em"})
-        self.x0 = widgets.FloatSlider(description="start w₁", continuous_update=True, readout_format=".2f", style={"description_width": "4.5em"})
-        self.y0 = widgets.FloatSlider(description="start w₂", continuous_update=True, readout_format=".2f", style={"description_width": "4.5em"})
-        self.image = widgets.Image(format="png", layout={"width": "100%", "max_width": "900px"})
-        self.status = widgets.HTML()
-
-        self.figure = Figure(figsize=(9.0, 3.8), layout="constrained")
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.ax_path, self.ax_loss = self.figure.subplots(1, 2)
-        self._drawn_for = None
-        self._set_start_sliders()
-
-        for control in [*self.sliders.values(), self.steps, self.x0, self.y0] + ([self.eps_in_sqrt] if self.eps_in_sqrt else []):
-            control.observe(self.update, names="value")
-        self.problem.observe(self._problem_changed, names="value")
-        controls = [self.problem, self.steps, self.x0, self.y0, *self.sliders.values()]
-        if self.eps_in_sqrt:
-            controls.append(self.eps_in_sqrt)
-        self.widget = widgets.VBox(
-            [widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:])]), self.image, self.status]
+    def placeholder(self) -> str:
+        """The HTML that the published page mounts the explorer on (its spec and settings as JSON)."""
+        state = html.escape(json.dumps({"spec": self.spec, "settings": self.settings}, ensure_ascii=False, allow_nan=False), quote=True)
+        return (
+            f'<div class="gdcourse-figure" data-gdcourse-mount="{state}">'
+            f'<p class="gdcourse-fallback">{html.escape(self._fallback())}</p></div>'
         )
-        self.update()
 
-    # ---------------------------------------------------------------- settings
-    def settings(self) -> dict:
-        """The current hyperparameters, as keywords for the optimizer."""
-        values = {name: slider.value for name, slider in self.sliders.items()}
-        if self.eps_in_sqrt is not None:
-            values["eps_in_sqrt"] = self.eps_in_sqrt.value
-        return values
-
-    @property
-    def current_problem(self) -> Problem:
-        return self.problems[self.problem.value]
-
-    def _set_start_sliders(self):
-        problem = self.current_problem
-        (x_lo, x_hi), (y_lo, y_hi) = problem.window
-        for slider, low, high, value in [(self.x0, x_lo, x_hi, problem.start[0]), (self.y0, y_lo, y_hi, problem.start[1])]:
-            # widen before narrowing, so that the value never leaves [min, max] on the way
-            slider.min, slider.max = min(slider.min, low), max(slider.max, high)
-            slider.value = float(value)
-            slider.min, slider.max = low, high
-            slider.step = (high - low) / 200
-
-    def _problem_changed(self, change):
-        for control in (self.x0, self.y0):
-            control.unobserve(self.update, names="value")
-        self._set_start_sliders()
-        for control in (self.x0, self.y0):
-            control.observe(self.update, names="value")
-        self.update()
-
-    # ------------------------------------------------------------ compute, draw
-    def compute(self) -> Trajectory:
-        """Run the optimizer with the current settings."""
-        optimizer = self.optimizer_class(**self.settings())
-        start = np.array([self.x0.value, self.y0.value])
-        return run(optimizer, self.current_problem, start, self.steps.value)
-
-    def _draw_background(self):
-        """Draw everything that does not move: contours, axes, labels (slow; on problem or steps change)."""
-        problem = self.current_problem
-        for ax in (self.ax_path, self.ax_loss):
-            ax.clear()
-        plotting.contour(problem, self.ax_path)
-        color = plotting.style_of(self.optimizer_class.__name__).get("color", plotting.PALETTE["blue"])
-        (self._path,) = self.ax_path.plot([], [], marker="o", color=color, markevery=5)
-        (self._start,) = self.ax_path.plot([], [], "o", markersize=7, markerfacecolor="white", color=color, zorder=4)
-        (self._loss,) = self.ax_loss.plot([], [], color=color)
-        self.ax_path.set_title(problem.name)
-        # Fixed loss axes (from 1e-12 to the highest point of the window) so that they never need
-        # redrawing: a slider change only repaints the three lines over a cached background.
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.set_ylim(1e-12, 10 * self._loss_ceiling(problem))
-        self.ax_loss.set_xlim(0, self.steps.value)
-        self.ax_loss.set_xlabel("steps taken (iterations)")
-        self.ax_loss.set_ylabel(r"loss gap $f(w) - f^\star$")
-        self.ax_loss.set_title(f"{self.optimizer_class.__name__}: loss")
-        if self.figure.get_layout_engine() is None:
-            self.figure.set_layout_engine("constrained")
-        self.canvas.draw()
-        self.figure.set_layout_engine("none")  # freeze the layout: later draws keep these positions
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._drawn_for = (self.problem.value, self.steps.value)
-
-    @staticmethod
-    def _loss_ceiling(problem: Problem) -> float:
-        (x0, x1), (y0, y1) = problem.window
-        X, Y = np.meshgrid(np.linspace(x0, x1, 50), np.linspace(y0, y1, 50))
-        return float(np.max(problem.f(np.stack([X, Y], axis=-1))) - problem.f_min)
-
-    def draw(self, trajectory: Trajectory) -> None:
-        """Show ``trajectory`` in the figure and refresh the image."""
-        if self._drawn_for != (self.problem.value, self.steps.value):
-            self._draw_background()
-        problem = self.current_problem
-        self._path.set_data(trajectory.w[:, 0], trajectory.w[:, 1])
-        self._start.set_data([trajectory.w[0, 0]], [trajectory.w[0, 1]])
-        gap = trajectory.loss - problem.f_min
-        self._loss.set_data(np.arange(len(gap)), np.where(gap > 0, gap, np.nan))
-        self.canvas.restore_region(self._background)
-        self.ax_path.draw_artist(self._path)
-        self.ax_path.draw_artist(self._start)
-        self.ax_loss.draw_artist(self._loss)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
-        if trajectory.diverged:
-            self.status.value = f"<b>{trajectory.reason}</b> — try a smaller η."
-        else:
-            self.status.value = f"after {trajectory.steps} steps: f(w) − f* = {trajectory.loss[-1] - problem.f_min:.3g}"
-
-    def update(self, change=None) -> None:
-        self.draw(self.compute())
+    def _fallback(self) -> str:
+        return "An interactive figure: it needs JavaScript (open the course's web edition, or run this notebook)."
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        # The site's builder renders this instead of the widget view (site/sphinx_explorer.py).
+        data["text/html"] = self.placeholder()
+        return data, metadata
 
 
-def explorer(optimizer_class: type[Optimizer], problems: dict[str, Problem] | None = None, problem: str = "quadratic", steps: int = 200, **initial) -> Explorer:
-    """An :class:`Explorer` for ``optimizer_class``; display it as a notebook cell's last value."""
-    return Explorer(optimizer_class, problems=problems, problem=problem, steps=steps, **initial)
+# --------------------------------------------------------------------------- the explorer
+def _slider(name: str) -> dict:
+    """The control of a hyperparameter (or "l2"): its slider and the values its number box accepts."""
+    control = dict(SLIDERS[name])
+    allowed = HYPERPARAMETERS.get(name)
+    if allowed is None:  # the L2 penalty of problem.with_l2: any finite λ >= 0
+        control["allowed"] = {"low": 0.0, "high": None}
+    else:
+        control["allowed"] = {"low": allowed.low, "high": None if math.isinf(allowed.high) else allowed.high}
+    return control
+
+
+def _entry(entry) -> tuple[type, dict]:
+    cls, options = (entry if isinstance(entry, tuple) else (entry, {}))
+    if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+        raise ValueError(f"an explorer runs a gdcourse optimizer class (e.g. gdcourse.Momentum) or (class, options); got {entry!r}")
+    if kernels.OPTIMIZERS.get(cls.__name__) is not cls:
+        raise ValueError(
+            f"an explorer runs one of gdcourse's optimizers {list(kernels.OPTIMIZERS)}, whose JavaScript is generated "
+            f"when the site is built; {cls.__qualname__} is not one of them (run it with gdcourse.run and plot it instead)"
+        )
+    if not isinstance(options, dict):
+        raise ValueError(f"the options of {cls.__name__} must be a dict (hyperparameters, flags, 'l2', 'label'); got {options!r}")
+    return cls, dict(options)
+
+
+class Explorer(Figure):
+    """One or two optimizers on the course's 2-D problems; see :func:`explorer` and :func:`compare`.
+
+    ``settings`` (a trait, kept in step with the controls) holds ``problem``, ``steps``, ``start`` and
+    one value per control; :meth:`settings_of` gives run ``i``'s settings object and :meth:`trajectory`
+    its :class:`~gdcourse.run.Trajectory`.
+    """
+
+    def __init__(self, runs, *, problems=None, problem: str = "quadratic", steps: int = 200, start=None, language=None, **initial):
+        entries = [_entry(e) for e in runs]
+        if not 1 <= len(entries) <= 2:
+            raise ValueError(f"an explorer shows one or two runs; got {len(entries)}")
+        catalogue = problem_catalogue()
+        keys = list(catalogue) if problems is None else list(problems)
+        unknown = [k for k in keys if k not in catalogue]
+        if unknown or not keys:
+            raise ValueError(f"problems must be keys of gdcourse.problems.two_d(): {list(catalogue)}; got {keys!r}")
+        if problem not in keys:
+            raise ValueError(f"problem must be one of {keys}; got {problem!r}")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS}; got {steps!r}")
+        names = {n for cls, _ in entries for n in (*cls.hyperparameter_names, *flags_of(cls))} | {"l2"}
+        stray = sorted(set(initial) - names)
+        if stray:
+            have = sorted(n for cls, _ in entries for n in cls.hyperparameter_names)
+            raise ValueError(f"{' and '.join(cls.__name__ for cls, _ in entries)} ha{'s' if len(entries) == 1 else 've'} no hyperparameter(s) {stray}; {'it has' if len(entries) == 1 else 'they have'} {have} (and 'l2' for an L2 penalty)")
+
+        runs_spec, values, flags = [], [], []
+        for cls, options in entries:
+            allowed = {*cls.hyperparameter_names, *flags_of(cls), "l2", "label", "color", "dash"}
+            wrong = sorted(set(options) - allowed)
+            if wrong:
+                raise ValueError(f"{cls.__name__} has no option(s) {wrong}; it takes {sorted(allowed)}")
+            defaults = cls().hyperparameters
+            value = {n: options.get(n, initial.get(n, defaults[n])) for n in cls.hyperparameter_names}
+            flag = {f: options.get(f, initial.get(f, False)) for f in flags_of(cls)}
+            cls(**value, **{f: bool(v) for f, v in flag.items()})  # ValueError naming a bad value
+            l2 = options.get("l2", initial.get("l2"))
+            if l2 is not None:
+                value["l2"] = l2
+            values.append(value)
+            flags.append(flag)
+            runs_spec.append({"optimizer": cls.__name__, "label": options.get("label"), "flags": {}, "bind": {}})
+
+        # One control per setting; a setting that two runs share with the same value is one control.
+        controls, settings = [], {}
+        order = []
+        for value in values:
+            order += [n for n in value if n not in order]
+        for name in order:
+            having = [i for i, value in enumerate(values) if name in value]
+            shared = len({values[i][name] for i in having}) == 1
+            for i in having if not shared else [None]:
+                key = name if i is None else f"{name}_{i + 1}"
+                run = (having[0] if len(having) == 1 and len(entries) > 1 else None) if i is None else i
+                controls.append({"key": key, "name": name, "run": run, **_slider(name)})
+                settings[key] = float(values[having[0] if i is None else i][name])
+                for j in having if i is None else [i]:
+                    runs_spec[j]["bind"][name] = key
+        for i, flag in enumerate(flags):
+            for name, value in flag.items():
+                if len(entries) == 1:  # a lone explorer has a checkbox; a comparison fixes each run's form
+                    controls.append({"key": name, "name": name, "run": None, "kind": "flag"})
+                    settings[name] = bool(value)
+                    runs_spec[i]["bind"][name] = name
+                else:
+                    runs_spec[i]["flags"][name] = bool(value)
+        labels = [self._label(spec, cls) for spec, (cls, _) in zip(runs_spec, entries)]
+        for spec, style, (_, options) in zip(runs_spec, plotting.styles_for(labels), entries):
+            spec["color"] = options.get("color", style["color"])
+            spec["dash"] = options.get("dash", style["linestyle"])
+            if spec["dash"] not in ("-", "--", ":", "-."):
+                raise ValueError(f"dash must be one of '-', '--', ':', '-.' (matplotlib's line styles); got {spec['dash']!r}")
+        chosen = catalogue[problem]
+        start = chosen.start if start is None else start
+        settings.update(problem=problem, steps=int(steps), start=[float(x) for x in start])
+        spec = {"kind": "explorer", "runs": runs_spec, "controls": controls, "problems": keys,
+                "steps": {"low": STEPS[0], "high": STEPS[1], "step": STEPS[2], "max": MAX_STEPS}}
+        super().__init__(spec, settings, language)
+        for i in range(len(entries)):
+            check_settings(self.settings_of(i))  # e.g. a start that is not two finite numbers
+
+    @staticmethod
+    def _label(spec: dict, cls: type) -> str:
+        """The run's name in legends (the page translates the generated ones: see strings.js)."""
+        if spec["label"]:
+            return spec["label"]
+        label = cls.__name__
+        if spec["flags"].get("eps_in_sqrt"):
+            label += ", ε inside √"
+        if "l2" in spec["bind"]:
+            label += " + L2"
+        return label
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def runs(self) -> int:
+        return len(self.spec["runs"])
+
+    def settings_of(self, i: int = 0) -> dict:
+        """Run ``i``'s settings object, as the page's ``gdcourseExplorer.settings(i)`` returns it."""
+        run_spec = self.spec["runs"][i]
+        cls = optimizer_class(run_spec["optimizer"])
+        s: dict = {"optimizer": run_spec["optimizer"]}
+        for flag in flags_of(cls):
+            s[flag] = bool(self.settings[run_spec["bind"][flag]]) if flag in run_spec["bind"] else bool(run_spec["flags"].get(flag, False))
+        for name in cls.hyperparameter_names:
+            s[name] = self.settings[run_spec["bind"][name]]
+        s["problem"] = self.settings["problem"]
+        if "l2" in run_spec["bind"]:
+            s["l2"] = self.settings[run_spec["bind"]["l2"]]
+        s["steps"] = self.settings["steps"]
+        s["start"] = list(self.settings["start"])
+        return s
+
+    def set(self, i: int = 0, **changes) -> None:
+        """Change run ``i``'s settings by name (``eta=0.1``, ``problem="Rosenbrock"``, ``start=[1, 2]``).
+
+        A new problem brings its own start point unless ``start`` is given too.  The explorer redraws.
+        """
+        run_spec = self.spec["runs"][i]
+        settings = dict(self.settings)
+        for name, value in changes.items():
+            if name in ("problem", "steps", "start"):
+                settings[name] = list(value) if name == "start" else value
+            elif name in run_spec["bind"]:
+                settings[run_spec["bind"][name]] = value
+            else:
+                raise ValueError(f"{name!r} is not a setting of run {i} ({run_spec['optimizer']}); it has {sorted(run_spec['bind'])}, problem, steps, start")
+        if settings["problem"] not in self.spec["problems"]:
+            raise ValueError(f"problem must be one of {self.spec['problems']}; got {settings['problem']!r}")
+        if "problem" in changes and "start" not in changes:
+            settings["start"] = [float(x) for x in problem_catalogue()[settings["problem"]].start]
+        previous = self.settings
+        self.settings = settings
+        try:
+            for j in range(self.runs):
+                check_settings(self.settings_of(j))
+        except ValueError:
+            self.settings = previous  # nothing changes when a value is refused
+            raise
+
+    def trajectory(self, i: int = 0) -> Trajectory:
+        """What run ``i`` draws, computed by :func:`gdcourse.run` (``run_settings(self.settings_of(i))``)."""
+        return run_settings(self.settings_of(i))
+
+    def _fallback(self) -> str:
+        names = " and ".join(r["optimizer"] for r in self.spec["runs"])
+        return f"An interactive explorer of {names}: it needs JavaScript (open the course's web edition, or run this notebook)."
+
+    def __repr__(self) -> str:
+        names = " vs ".join(r["optimizer"] for r in self.spec["runs"])
+        return f"<gdcourse explorer: {names} on {self.settings['problem']}>"
+
+
+# --------------------------------------------------------------------------- the (ηλ, α) plane
+class MomentumPlane(Figure):
+    """The (ηλ, α) plane of momentum along one eigen-direction: real roots, complex roots, divergence,
+    and the error along that direction for the chosen point (:func:`gdcourse.analysis.eigendirection_run`)."""
+
+    def __init__(self, eta_lambda: float = 1.0, alpha: float = 0.9, steps: int = 100, language=None):
+        if not (isinstance(eta_lambda, (int, float)) and 0 <= eta_lambda <= 4.5):
+            raise ValueError(f"eta_lambda must be a number in [0, 4.5]; got {eta_lambda!r}")
+        check_hyperparameter("alpha", alpha)  # ValueError stating α's allowed range
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be an integer from 1 to {MAX_STEPS}; got {steps!r}")
+        super().__init__({"kind": "momentum-plane"}, {"eta_lambda": float(eta_lambda), "alpha": float(alpha), "steps": int(steps)}, language)
+
+    def series(self) -> np.ndarray:
+        """The error along the direction after 0, 1, … steps, as the figure draws it."""
+        s = self.settings
+        return analysis.eigendirection_run(s["eta_lambda"], s["alpha"], s["steps"]).w[:, 0]
+
+    def __repr__(self) -> str:
+        return f"<gdcourse figure: momentum's (ηλ, α) plane at ηλ = {self.settings['eta_lambda']:g}, α = {self.settings['alpha']:g}>"
+
+
+# --------------------------------------------------------------------------- the chapters' entry points
+def explorer(optimizer_class: type[Optimizer], problems=None, problem: str = "quadratic", steps: int = 200, *, start=None, language=None, **initial) -> Explorer:
+    """An explorer of ``optimizer_class`` on the course's 2-D problems; display it as a cell's last value.
+
+    ``initial`` sets hyperparameters (the class's defaults otherwise), a configuration flag such as
+    ``eps_in_sqrt`` (the explorer then has a checkbox for it), or ``l2`` (a λ slider for
+    ``problem.with_l2(λ)``).  ``problems`` restricts the problem menu to some keys of
+    :func:`gdcourse.problems.two_d`.
+    """
+    return Explorer([optimizer_class], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
+
+
+def compare(first, second, problems=None, problem: str = "quadratic", steps: int = 200, *, start=None, language=None, **initial) -> Explorer:
+    """Two optimizers (or two settings of one) on the same problem, from the same start, in one explorer.
+
+    ``first`` and ``second`` are optimizer classes or ``(class, options)`` with options such as
+    ``{"eps_in_sqrt": True}``, ``{"l2": 0.1}`` (that run minimizes ``problem.with_l2(0.1)``),
+    ``{"eta": 0.3}``, ``{"label": "..."}`` or ``{"color": "#0072B2", "dash": "--"}`` (by default the
+    book's style, :func:`gdcourse.plotting.styles_for`).  A hyperparameter both runs have with the same initial
+    value is one control that moves both; otherwise each run has its own.
+    """
+    return Explorer([first, second], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
+
+
+def momentum_plane(eta_lambda: float = 1.0, alpha: float = 0.9, steps: int = 100, *, language=None) -> MomentumPlane:
+    """The interactive (ηλ, α) plane of the momentum chapter."""
+    return MomentumPlane(eta_lambda=eta_lambda, alpha=alpha, steps=steps, language=language)

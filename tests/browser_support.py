@@ -61,14 +61,17 @@ class Visit:
     """One page load with everything that went wrong on the way.
 
     ``width``, ``height`` and ``color_scheme`` set the window (``color_scheme`` is what the reader's
-    system asks for: "light" or "dark"); ``responses`` keeps every response, for the byte count.
+    system asks for: "light" or "dark"); ``init_script`` runs before the page's own scripts (e.g. to
+    choose the theme's dark mode with its switch); ``responses`` keeps every response, for the byte count.
     """
 
     def __init__(self, browser, url: str, width: int = 1280, height: int = 900, color_scheme: str = "light",
-                 wait_until: str = "networkidle", **context_options):
+                 init_script: str | None = None, wait_until: str = "networkidle", **context_options):
         self.external, self.console_errors, self.failed, self.responses = [], [], [], []
         self.context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme,
                                            **context_options)
+        if init_script:
+            self.context.add_init_script(init_script)
         self.page = self.context.new_page()
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
 

@@ -98,7 +98,7 @@ def test_chapters_follow_the_conventions(name):
     assert "{cite}" in markdown, "cite the papers the chapter uses"
     assert re.search(r"[\uac00-\ud7a3]", markdown), "give the notes' Korean terms"
     assert any(is_checked(c) for c in nb["cells"] if c["cell_type"] == "code"), "state at least one result in a checked cell"
-    assert "widgets.explorer(" in code or "explorer(" in code
+    assert re.search(r"widgets\.(explorer|compare)\(", code), "every chapter has an explorer"
     assert "rcParams" not in code, "the plot style is set once, in gdcourse.plotting"
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":

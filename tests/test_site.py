@@ -76,7 +76,7 @@ FIGURES_JS = """(minimum) => {
       if (size * scale < minimum - 0.05) small.push(`${t.textContent.slice(0, 20)}: ${(size * scale).toFixed(1)} px`);
     }
   }
-  for (const img of document.querySelectorAll('article img:not(.widget-image)')) {  // explorer: issue 9
+  for (const img of document.querySelectorAll('article img')) {
     const r = img.getBoundingClientRect();
     if (r.width > 40 && !img.src.endsWith('.svg') && img.naturalWidth < 2 * r.width) raster.push(img.src);
   }
@@ -110,9 +110,7 @@ MATHS_JS = """() => {
 HEAD_SCRIPTS_JS = """() => [...document.head.querySelectorAll('script[src]')]
   .filter(s => !s.defer && !s.async && s.type !== 'module').map(s => s.src)"""
 
-# The ipywidgets explorer (its sliders have no names, its image no alt text) is replaced by the anywidget
-# explorer of issue 9, whose own tests check it; until it lands it is left out of axe's run.
-AXE_JS = """() => axe.run({exclude: [['.jupyter-widgets'], ['.widget-image']]}, {resultTypes: ['violations']})"""
+AXE_JS = """() => axe.run(document, {resultTypes: ['violations']})"""
 
 
 def _collect(server, browser, page: str, width: int, scheme: str) -> dict:
@@ -127,8 +125,8 @@ def _collect(server, browser, page: str, width: int, scheme: str) -> dict:
             "figures": p.evaluate(FIGURES_JS, MIN_FIGURE_TEXT_PX.get(width, 12.0)),
             "layout": p.evaluate(LAYOUT_JS),
             "head_scripts": p.evaluate(HEAD_SCRIPTS_JS),
-            "sliders": visit.count(".widget-slider"),
-            "explorer_figures": visit.count(".jupyter-widgets img, .widget-image"),
+            "explorers": visit.count("[data-gdcourse-explorer]"),
+            "sliders": visit.count("[data-gdcourse-explorer] input[type=range]"),
         }
         if width == 1280 and scheme == "light":
             result["bytes"] = {r.url: len(gzip.compress(r.body(), 6)) for r in visit.responses if r.status == 200}
@@ -204,10 +202,6 @@ class PageChecks:
         sizes = r["bytes"]
         total = sum(sizes.values())
         biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
-        widgets = sum(n for u, n in sizes.items() if "/vendor/html-manager/" in u or "/vendor/require.js" in u)
-        if total > BUDGET[kind] and widgets and total - widgets <= BUDGET[kind]:
-            # Only the ipywidgets explorer's manager and require.js are over: issue 9 removes them.
-            pytest.xfail(f"{total} bytes (gzip), of which {widgets} are the ipywidgets explorer (issue 9)")
         assert total <= BUDGET[kind], f"{total} bytes (gzip) > {BUDGET[kind]}; largest: {biggest}"
 
 
@@ -215,8 +209,8 @@ class PageChecks:
 class TestChapterPages(PageChecks):
     def test_the_explorer_is_in_the_page(self, page, server, browser):
         r = report(server, browser, page, 1280)
-        assert r["sliders"] >= 2, "the explorer's sliders are in the page"
-        assert r["explorer_figures"] >= 1, "the explorer's figure is in the page"
+        # what the explorers do is tested in tests/test_site_explorers.py
+        assert r["explorers"] >= 1 and r["sliders"] >= 2, "the explorer and its sliders are in the page"
 
     @pytest.mark.parametrize("width", [390, 1280])
     def test_figures_are_vector_and_their_text_is_readable(self, page, width, server, browser):
