@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_MODULES := site/node_modules/.package-lock.json
 VENDOR := site/static/vendor/.complete
 
-.PHONY: site test env clean explorer-bundle
+.PHONY: site book-html book-pdf test env clean explorer-bundle
 
 # The notebooks multiply small matrices, for which one BLAS thread is faster than several and, on a
 # shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
@@ -37,18 +37,25 @@ $(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
 	$(BIN)/python site/vendor.py
 	touch $(VENDOR)
 
-# The book, in four steps from scratch:
+# The book, from scratch:
 #  1. every notebook runs once, on both cores, into a fresh jupyter-cache (site/execute.py; the cache
 #     keys on the notebooks' code only and would miss a change to gdcourse, so it is always refilled);
-#  2. the HTML site, taking the notebooks' outputs from that cache (execute_notebooks: cache);
-#  3. the single-page edition, from the same cache and the same doctrees;
-#  4. that page printed to _build/html/gdcourse.pdf by Debian's Chromium (site/print_pdf.py).
-# The Korean edition (issue 14) adds a builder run like 2, from the same cache.
+#  2. then, side by side (one core each), two builds that take the notebooks' outputs from that cache
+#     (execute_notebooks: cache), each in its own folder with its own doctrees:
+#     - book-html: the site, in _build/html;
+#     - book-pdf: the single-page edition, in _build/pdf/_build/singlehtml, printed to
+#       _build/html/gdcourse.pdf by Debian's Chromium (site/print_pdf.py).
+# The Korean edition (issue 14) adds a third build like book-html, from the same cache.
 site: $(STAMP) $(VENDOR)
-	rm -rf _build/html _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
+	rm -rf _build/html _build/pdf _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
 	$(BIN)/python site/execute.py
+	$(MAKE) --no-print-directory -j2 --output-sync=target book-html book-pdf
+
+book-html:
 	$(BIN)/jupyter-book build --all -W --keep-going .
-	$(BIN)/jupyter-book build --builder singlehtml -W --keep-going .
+
+book-pdf:
+	$(BIN)/jupyter-book build --all --builder singlehtml --path-output _build/pdf -W --keep-going .
 	$(BIN)/python site/print_pdf.py
 
 # Two workers (the machine has two cores). --dist loadscope keeps each notebook's cells on one worker,

@@ -1,4 +1,4 @@
-"""Print the single-page edition of the book (``_build/singlehtml``) to ``_build/html/gdcourse.pdf``.
+"""Print the single-page edition of the book (``_build/pdf/_build/singlehtml``) to ``_build/html/gdcourse.pdf``.
 
     python site/print_pdf.py
 
@@ -18,7 +18,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SINGLE = ROOT / "_build" / "singlehtml" / "book" / "intro.html"  # the root page of _toc.yml
+# the root page of _toc.yml in the single-page build (`make book-pdf`: its own folder, so that it can run
+# beside the HTML build)
+SINGLE = ROOT / "_build" / "pdf" / "_build" / "singlehtml" / "book" / "intro.html"
 TARGET = ROOT / "_build" / "html" / "gdcourse.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -67,7 +69,7 @@ def part_captions() -> list[str]:
 
 def main() -> int:
     if not SINGLE.exists():
-        print(f"{SINGLE} is missing: build it first (jupyter-book build --builder singlehtml .)", file=sys.stderr)
+        print(f"{SINGLE} is missing: build it first (make book-pdf)", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 

@@ -10,7 +10,8 @@ result in a browser.
   Sphinx ≥ 8.2; Jupyter Book 1 needs Sphinx 7.)
 - **Icons**: the theme loads Font Awesome's 1.5 MB ``fontawesome.js`` to turn ``<i class="fa-…">``
   into SVG in the browser.  The page rewrite puts the SVG of the ~20 icons the pages use in place at
-  build time (path data read from the installed theme's own copy) and drops the script.
+  build time (path data read from the installed theme's own copy) and drops the script.  The icon
+  fonts, which the style sheets use for admonition titles, keep only the icons those name.
 - **Scripts**: every ``<script src>`` is deferred; the 400-byte ``documentation_options.js`` that inline
   scripts rely on is inlined; the search index is loaded only by the search page.
 - **Dark mode**: ``default_mode: auto`` follows the reader's system setting on a first visit; a tiny
@@ -188,6 +189,54 @@ def check_alt_text(text: str, page: str) -> list[str]:
     return problems
 
 
+# ------------------------------------------------------------------ the theme's icon fonts
+FA_FONTS = "vendor/fontawesome/webfonts"  # under _static/, as pydata-sphinx-theme ships them
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+ICON_CHARACTER = re.compile(r'"(?:\\(f[0-9a-f]{3})|([\uf000-\uf8ff]))"')
+
+
+def icons_named_by_style_sheets(static: Path) -> set[int]:
+    """The Font Awesome characters the site's style sheets draw (admonition and dropdown icons...).
+
+    Font Awesome's own ``.fa-<name>::before`` rules name every icon there is; the pages' icons that use
+    them are inlined as SVG (``inline_icons``), so those rules are left out."""
+    used = set()
+    for sheet in static.rglob("*.css"):
+        for selector, body in CSS_RULE.findall(sheet.read_text(encoding="utf-8", errors="ignore")):
+            if ".fa-" in selector:
+                continue
+            for escaped, raw in ICON_CHARACTER.findall(body):
+                used.add(int(escaped, 16) if escaped else ord(raw))
+    return used
+
+
+def subset_icon_fonts(outdir: Path) -> None:
+    """Font Awesome's fonts hold every icon (solid alone is 156 kB); keep the ~15 the style sheets draw.
+
+    The page that shows an exercise or a note loads the solid font for its title's icon; a subset of
+    the icons the style sheets name is a few kB.  The .ttf copies, which no browser of today asks for,
+    are subset too."""
+    from fontTools import subset
+
+    fonts = outdir / "_static" / FA_FONTS
+    if not fonts.is_dir():
+        return
+    unicodes = sorted(icons_named_by_style_sheets(outdir / "_static"))
+    for font in sorted(fonts.glob("*.woff2")) + sorted(fonts.glob("*.ttf")):
+        options = subset.Options()
+        options.flavor = "woff2" if font.suffix == ".woff2" else None
+        options.layout_features = []
+        options.name_IDs = ["*"]  # keep the licence (SIL OFL) and the names
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        loaded = subset.load_font(str(font), options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(loaded)
+        partial = font.with_name(font.name + ".part")
+        subset.save_font(loaded, str(partial), options)
+        partial.replace(font)
+
+
 def rewrite_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -199,6 +248,7 @@ def rewrite_pages(app: Sphinx, exception) -> None:
         page.write_text(text, encoding="utf-8")
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
+    subset_icon_fonts(outdir)
 
 
 def setup(app: Sphinx) -> dict:

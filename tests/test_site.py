@@ -396,6 +396,27 @@ def test_one_h1_unique_ids_and_no_test_machinery(page):
     assert "fontawesome.js" not in text
 
 
+def test_icon_fonts_hold_the_icons_the_style_sheets_draw_and_no_others():
+    built()
+    import importlib.util
+
+    from fontTools.ttLib import TTFont
+
+    spec = importlib.util.spec_from_file_location("sphinx_reader", ROOT / "site" / "sphinx_reader.py")
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+    used = reader.icons_named_by_style_sheets(SITE / "_static")
+    assert 0xF303 in used and 0xF05A in used  # the exercise's pencil, the note's "i"
+    fonts = sorted((SITE / "_static" / reader.FA_FONTS).glob("*.woff2"))
+    assert len(fonts) == 3
+    drawn = set()
+    for font in fonts:
+        assert font.stat().st_size < 8_000, f"{font.name}: {font.stat().st_size} bytes, not a subset"
+        drawn |= set(TTFont(font).getBestCmap())
+    assert used <= drawn, f"icons the style sheets draw that no font has: {sorted(map(hex, used - drawn))}"
+    assert drawn <= used | {0x20}
+
+
 def test_no_nbval_marker_anywhere_on_the_site():
     built()
     offenders = [str(p.relative_to(SITE)) for p in SITE.rglob("*") if p.suffix in (".html", ".js", ".txt", ".ipynb")
