@@ -600,3 +600,25 @@ def test_every_mistake_changes_the_result_whatever_the_seed_of_the_inputs(name):
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
                 assert not all(_matches(x, y, _close_or_both_nan) for x, y in zip(paths[a], paths[b])), (seed, a, b)
+
+
+def _contrast(foreground: str, background: str) -> float:
+    def luminance(colour):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_the_checkers_box_reads_at_4_5_to_1_in_light_and_dark_pages(passed):
+    """WCAG AA for its words, in Jupyter and on the site: an opaque box, whatever the page around it."""
+    from gdcourse.exercises.judge import CheckResult
+
+    box = CheckResult("adam_step", passed, "message")._repr_html_()
+    tint = re.search(r"background: (#[0-9A-Fa-f]{6});", box).group(1)
+    ink = re.search(r'<b style="color: (#[0-9A-Fa-f]{6})"', box).group(1)
+    assert _contrast(ink, tint) >= 4.5
+    assert _contrast("#222222", tint) >= 4.5 and "color: #222" in box  # the message
