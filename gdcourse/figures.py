@@ -166,15 +166,21 @@ def _wrap_long_text(fig: Figure, renderer) -> None:
 
 
 def _fewer_legend_columns(legend, renderer, limit: float) -> bool:
-    """Lay a legend out in fewer columns if it is wider than ``limit`` pixels; False if it cannot shrink."""
+    """Lay a legend out in as many columns as fit in ``limit`` pixels; False if it fitted already."""
     if legend.get_window_extent(renderer).width <= limit or legend._ncols <= 1:
         return False
+    while legend.get_window_extent(renderer).width > limit and legend._ncols > 1:
+        _relay_legend(legend, legend._ncols - 1)
+    return True
+
+
+def _relay_legend(legend, ncols: int) -> None:
     labels = [t.get_text() for t in legend.texts]
     colours = [t.get_color() for t in legend.texts]
     title = legend.get_title()
     title_text, title_font = title.get_text(), title.get_fontproperties().copy()
     legend.prop.set_size(max(legend.prop.get_size_in_points(), MIN_FONT_SIZE))
-    legend.set_ncols(legend._ncols - 1)
+    legend.set_ncols(ncols)
     # Legend has no public way to re-lay its entries: rebuild its box from its own handles, put it back
     # where it was and give it back its title and label colours (matplotlib 3.11, pinned in
     # requirements.txt; tests/test_figures.py checks the result).
@@ -184,7 +190,6 @@ def _fewer_legend_columns(legend, renderer, limit: float) -> bool:
     for text, colour in zip(legend.texts, colours):
         text.set_color(colour)
     legend.stale = True
-    return True
 
 
 def _panel_widths(fig: Figure, groups: list[list], renderer) -> list[float]:

@@ -149,3 +149,20 @@ def test_panels_of_one_figure_shrink_by_the_same_factor():
     for (px, pct), width in zip(styles, widths):
         assert int(px) == round(width)  # never wider than drawn ...
         assert float(pct) == pytest.approx(100 * width / max(widths), abs=0.06)  # ... and all alike narrower
+
+
+def test_a_legend_of_many_columns_is_relaid_in_as_many_as_fit():
+    fig, axes = plt.subplots(1, 2, figsize=(9.2, 3.4))
+    for ax in axes:
+        for k in range(9):
+            ax.plot([0, 1], [k, k + 1], label=f"run {k}")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=9)
+    figures.describe(fig, "Two panels of nine rising lines each, with a shared legend below.")
+    widths = panel_widths_pt(figures.to_html(fig))
+    assert max(widths) <= figures.MAX_PANEL_WIDTH * 72 + 0.5
+    ncols = fig.legends[0]._ncols
+    assert 1 < ncols < 9 and len(fig.legends[0].texts) == 9
+    # one column more would not have fitted
+    figures._relay_legend(fig.legends[0], ncols + 1)
+    renderer = fig.canvas.get_renderer()
+    assert fig.legends[0].get_window_extent(renderer).width > figures.MAX_PANEL_WIDTH * fig.dpi
