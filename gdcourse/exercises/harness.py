@@ -216,6 +216,17 @@ def _kill(pid):
         pass
 
 
+def _reap():
+    """Collect children that already ended (a zombie still holds a process slot of the sandbox)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _lines(read_fd, deadline_of):
     """Yield JSON lines from the child; ``deadline_of(line)`` gives the monotonic deadline for the next one.
 
@@ -269,6 +280,8 @@ def observe(spec, function):
     timeout = float(spec["timeout"])
     start = time.monotonic()
     end = start + float(spec.get("budget", timeout * sum(len(s["grads"]) for s in spec["scenarios"]))) + SETUP_SECONDS
+    if spec.get("no_processes"):  # grading: the kernel's own finished children are the notebook's
+        _reap()
     read_fd, write_fd = os.pipe()
     sys.stdout.flush(), sys.stderr.flush()
     pid = os.fork()

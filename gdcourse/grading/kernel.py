@@ -223,8 +223,9 @@ class Kernel:
             for monitor in self._monitors:
                 if monitor in events:
                     monitor.recv_multipart()
-                    if self.box.poll() is None:
-                        return Reply(status="output")  # a message larger than the limit: zmq dropped it
+                    if self._exits_soon():
+                        return Reply(status="died", code=self.box.poll())
+                    return Reply(status="output")  # a message larger than the limit: zmq dropped it
             if iopub in events:
                 self._drain(iopub)
             if shell in events:
@@ -241,6 +242,15 @@ class Kernel:
                 if interrupted:
                     return Reply(status="timeout")
                 return Reply(status="ok")
+
+    def _exits_soon(self, seconds: float = 2.0) -> bool:
+        """Did the sandbox end (a disconnection is its death, not an oversized message)?"""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.box.poll() is not None:
+                return True
+            time.sleep(0.05)
+        return False
 
     def _drain(self, socket) -> None:
         import zmq

@@ -30,7 +30,7 @@ NOTES = {
     "cell timeout": "cell {cell} did not finish within {seconds:g} s and was interrupted",
     "cell stuck": "cell {cell} did not finish within {seconds:g} s and ignored the interrupt: the kernel was stopped",
     "wall time": "the notebook ran longer than {seconds:g} s in all and was stopped at cell {cell}",
-    "output": "the notebook printed more than {limit} bytes (at cell {cell}) and was stopped",
+    "output": "the notebook printed more than {limit} (at cell {cell}) and was stopped",
     "memory": "the notebook used more than {limit} of memory and was stopped",
     "processes": "the notebook tried to run more than {limit} processes or threads at once",
     "file size": "the notebook tried to write a file larger than {limit}",

@@ -450,6 +450,31 @@ class Box:
     def events(self) -> dict:
         return self.group.events() if self.group else {"memory": 0, "processes": 0}
 
+    def stop_others(self) -> int:
+        """End every process of the sandbox but the program itself (helpers, daemons, forks it left
+        running); returns how many were ended.  The program is the first child of the sandbox's init."""
+        if self.group is None or not self.init_pid:
+            return 0
+        stats = {}
+        for pid in self.group.pids():
+            try:
+                text = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
+            stats[pid] = (int(fields[1]), int(fields[19]))  # ppid, start time
+        children = sorted((start, pid) for pid, (ppid, start) in stats.items() if ppid == self.init_pid)
+        keep = {self.process.pid, self.init_pid} | ({children[0][1]} if children else set())
+        ended = 0
+        for pid in stats:
+            if pid not in keep:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    ended += 1
+                except OSError:
+                    pass
+        return ended
+
     def kill(self) -> None:
         """End every process of the sandbox, then the sandbox."""
         if self.group is None:

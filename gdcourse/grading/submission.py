@@ -210,6 +210,8 @@ def _execute_cells(kernel: Kernel, cells: list, settings: Settings, result: dict
 
 
 def _observe(kernel: Kernel, specs: dict, settings: Settings, result: dict) -> None:
+    # Nothing the notebook started may help its functions (or hold the process slots they need).
+    kernel.box.stop_others()
     kernel.reset_record()
     source = inspect.getsource(harness)
     from gdcourse.grading.messages import NOTES
