@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,10 @@ import pytest
 from nbclient import NotebookClient
 
 from gdcourse import grading
-from gdcourse.exercises import EXERCISES
+from gdcourse.exercises import EXERCISES, harness
+from gdcourse.grading import files
+from gdcourse.grading.sandbox import Limits
+from gdcourse.grading.submission import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = {name: exercise.solution for name, exercise in EXERCISES.items()}
@@ -36,112 +40,61 @@ def write(folder: Path, name: str, nb) -> None:
     (folder / name).write_text(nbformat.writes(nb) if not isinstance(nb, str) else nb, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Seven submissions graded end to end by the command line, as an instructor would."""
-    folder = tmp_path_factory.mktemp("submissions")
-    imports = "import numpy as np\nimport gdcourse.exercises"
-    write(folder, "correct.ipynb", notebook(imports, *SOLUTIONS.values(), "gdcourse.exercises.check('adam_step', adam_step)"))
-    eps_inside = SOLUTIONS["adagrad_step"].replace("(np.sqrt(G_new) + eps)", "np.sqrt(G_new + eps)")
-    write(folder, "partial.ipynb", notebook(imports, SOLUTIONS["momentum_step"], eps_inside, SOLUTIONS["rmsprop_step"]))
-    hang = "def adagrad_step(w, G, grad, eta, eps):\n    while True:\n        pass\n"
-    write(folder, "hanging.ipynb", notebook(imports, SOLUTIONS["momentum_step"], "while True:\n    pass", hang, SOLUTIONS["rmsprop_step"], SOLUTIONS["adam_step"]))
-    write(folder, "crashing.ipynb", notebook(imports, SOLUTIONS["momentum_step"], "import os\nos._exit(1)", SOLUTIONS["adam_step"]))
-    broken = "def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps)\n    return w, m, v\n"
-    write(folder, "syntax_error.ipynb", notebook(imports, SOLUTIONS["momentum_step"], SOLUTIONS["adagrad_step"], SOLUTIONS["rmsprop_step"], broken))
-    write(folder, "not_a_notebook.ipynb", "this is a PDF that was renamed\n")
-    tamper = notebook(
-        imports,
-        "np.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *x, **k: np.ones(np.shape(a), bool)\n"
-        "np.array_equal = lambda *a, **k: True\nnp.isfinite = lambda a, *x, **k: np.ones(np.shape(a), bool)\n"
-        "np.testing.assert_allclose = lambda *a, **k: None\n"
-        "import gdcourse.exercises.judge as j\nj.close = lambda a, b: True\nj._close_or_both_nan = lambda a, b: True",
-        *[
-            f"def {name}(*args):\n    w = args[0]\n    return tuple(np.zeros_like(w) for _ in range({len(e.outputs)}))\n"
-            for name, e in EXERCISES.items()
-        ],
-    )
-    tamper.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASSED adam_step: all tests pass\n")]
-    write(folder, "tampering.ipynb", tamper)
-
-    out = folder.parent / "grades.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "3", "--call-timeout", "1"],
-        capture_output=True, text=True, timeout=600,
-    )
-    return result, out, folder
+# ------------------------------------------------------------------ untrusted files and fields
 
 
-EXPECTED = [
-    # submission, momentum, adagrad, rmsprop, adam, total, status
-    ("correct.ipynb", 1, 1, 1, 1, 4, "ok"),
-    ("crashing.ipynb", 0, 0, 0, 0, 0, "kernel died"),
-    ("hanging.ipynb", 1, 0, 1, 1, 3, "timeout"),
-    ("not_a_notebook.ipynb", 0, 0, 0, 0, 0, "invalid notebook"),
-    ("partial.ipynb", 1, 0, 1, 0, 2, "ok"),
-    ("syntax_error.ipynb", 1, 1, 1, 0, 3, "error"),
-    ("tampering.ipynb", 0, 0, 0, 0, 0, "ok"),
-]
+def test_read_untrusted_takes_only_small_regular_files(tmp_path):
+    (tmp_path / "ok").write_bytes(b"12345")
+    assert files.read_untrusted(tmp_path / "ok", 5) == b"12345"
+    with pytest.raises(files.UntrustedFile, match="larger than 4 bytes"):
+        files.read_untrusted(tmp_path / "ok", 4)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(files.UntrustedFile, match="not a regular file"):
+        files.read_untrusted(tmp_path / "fifo", 100)  # returns at once: never opened for a blocking read
+    (tmp_path / "link").symlink_to(tmp_path / "ok")
+    with pytest.raises(files.UntrustedFile, match="a symbolic link"):
+        files.read_untrusted(tmp_path / "link", 100)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(files.UntrustedFile, match="a folder"):
+        files.read_untrusted(tmp_path / "folder", 100)
 
 
-def test_grade_writes_the_expected_csv(graded):
-    result, out, _ = graded
-    assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ["submission", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "total", "status"]
-    got = [(r["submission"], *(int(r[c]) for c in list(r)[1:6]), r["status"]) for r in rows]
-    assert got == EXPECTED
+def test_loads_untrusted_refuses_deep_nesting_before_parsing():
+    assert files.loads_untrusted(b'{"a": [1, 2, {"b": "[[[["}]}') == {"a": [1, 2, {"b": "[[[["}]}
+    with pytest.raises(files.UntrustedFile, match="nested more than 64 levels"):
+        files.loads_untrusted(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(files.UntrustedFile, match="not JSON"):
+        files.loads_untrusted(b"\xff\xfe")
 
 
-def test_grade_shows_progress(graded):
-    result, _, _ = graded
-    assert "[1/7] correct.ipynb ..." in result.stderr
-    assert "[7/7] tampering.ipynb ... 0/4 ok" in result.stderr and "0 left" in result.stderr
+def test_fields_that_spreadsheets_would_run_are_escaped():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert files.spreadsheet_safe(text) == "'" + text
+    assert files.spreadsheet_safe("a=1") == "a=1" and files.spreadsheet_safe(3) == "3"
 
 
-def test_feedback_files_carry_the_checkers_messages(graded):
-    _, out, _ = graded
-    feedback = out.with_name("grades-feedback")
-    assert sorted(p.name for p in feedback.iterdir()) == sorted(f"{row[0]}.txt" for row in EXPECTED)
-    partial = (feedback / "partial.ipynb.txt").read_text()
-    assert "adagrad_step: 0/1 — FAILED adagrad_step: ε is inside the square root" in partial
-    assert "adam_step: 0/1 — FAILED adam_step: `adam_step` is not a function: it is not defined in the notebook." in partial
-    assert "Total: 2/4" in partial
-    hanging = (feedback / "hanging.ipynb.txt").read_text()
-    assert "did not return within 1 s" in hanging and "cell 2 did not finish within 3 s" in hanging
-    assert "cell 4 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
-    assert "not a readable Jupyter notebook" in (feedback / "not_a_notebook.ipynb.txt").read_text()
+def test_names_that_are_not_utf8_are_escaped():
+    assert files.display_name(b"caf\xe9.ipynb") == "caf\\xe9.ipynb"
+    assert files.display_name("né\n.ipynb".encode()) == "né\\u000a.ipynb"
 
 
-def test_the_grader_never_trusts_the_kernel_or_the_stored_outputs(graded):
-    _, out, _ = graded
-    tampering = out.with_name("grades-feedback").joinpath("tampering.ipynb.txt").read_text()
-    assert tampering.count("FAILED") == 4
-    assert "w_new is wrong" in tampering
+def test_settings_and_limits_name_the_bad_value():
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds; got -1"):
+        Settings(timeout=-1)
+    with pytest.raises(ValueError, match="wall_time must be a positive number of seconds; got nan"):
+        Settings(wall_time=float("nan"))
+    with pytest.raises(ValueError, match="memory must be an integer >= 67108864; got 1000"):
+        Limits(memory=1000)
 
 
-def test_the_grader_reads_no_pickle():
-    source = Path(grading.__file__).read_text() + Path(grading.harness.__file__).read_text()
-    assert "pickle" not in source.replace("nothing it writes is unpickled", "")
+def test_write_atomically_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "out" / "grades.csv"
+    files.write_atomically(target, "a,b\n")
+    assert target.read_text() == "a,b\n" and oct(target.stat().st_mode & 0o777) != "0o600"
+    assert [p.name for p in target.parent.iterdir()] == ["grades.csv"]
 
 
-def test_an_interrupted_run_leaves_a_complete_csv(tmp_path, monkeypatch):
-    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
-        (tmp_path / name).write_text("{}")
-    calls = []
-
-    def fake(path, timeout, call_timeout):
-        calls.append(path.name)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return grading.Grade(path.name, points={n: 1 for n in EXERCISES})
-
-    monkeypatch.setattr(grading, "grade_notebook", fake)
-    out = tmp_path / "out" / "grades.csv"
-    with pytest.raises(KeyboardInterrupt):
-        grading.grade(tmp_path, out, progress=open("/dev/null", "w"))
-    assert out.read_text() == "submission,momentum_step,adagrad_step,rmsprop_step,adam_step,total,status\na.ipynb,1,1,1,1,4,ok\n"
-    assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
+# -------------------------------------------------------------------------------- the command
 
 
 def test_grade_refuses_a_missing_folder(tmp_path):
@@ -149,12 +102,48 @@ def test_grade_refuses_a_missing_folder(tmp_path):
     assert result.returncode == 2 and "SUBMISSIONS must be a folder" in result.stderr
 
 
+def test_without_the_sandbox_grade_stops_before_grading_and_says_what_is_missing(tmp_path, monkeypatch, capsys):
+    from gdcourse import __main__ as cli
+    from gdcourse.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "problems", lambda: ["bubblewrap (`bwrap`) is not installed: install it with `sudo apt-get install bubblewrap` (Debian, Ubuntu)"])
+    (tmp_path / "a.ipynb").write_text("{}")
+    out = tmp_path / "grades.csv"
+    assert cli.main(["grade", str(tmp_path), "--out", str(out)]) == 3
+    error = capsys.readouterr().err
+    assert "apt-get install bubblewrap" in error and "--no-sandbox" in error and "Nothing was graded" in error
+    assert not out.exists()
+
+
+def test_no_sandbox_says_so_and_marks_every_row(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"]))
+    out = tmp_path / "grades.csv"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--no-sandbox", "--no-report"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "NOT ISOLATED" in result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["submission"], r["momentum_step"], r["isolated"]) for r in rows] == [("a.ipynb", "1", "no")]
+    assert "not isolated" in (tmp_path / "grades-feedback" / "a.ipynb.txt").read_text()
+    assert json.loads((tmp_path / "grades.json").read_text())["isolated"] is False
+
+
+def test_the_grader_reads_no_pickle():
+    package = Path(grading.__file__).parent
+    source = "".join(p.read_text() for p in package.glob("*.py")) + Path(harness.__file__).read_text()
+    assert "pickle" not in source and "cloudpickle" not in source
+
+
 # ----------------------------------------------------------------------- release
 
 
 def test_stub_keeps_signature_and_docstring():
     source = 'def adam_step(w, m, v, grad, r,\n              eta, beta1, beta2, eps):\n    """One Adam step."""\n    return w, m, v\n'
-    stub = grading._stub(source)
+    from gdcourse.grading.release import _stub
+
+    stub = _stub(source)
     assert stub.startswith('def adam_step(w, m, v, grad, r,\n              eta, beta1, beta2, eps):\n    """One Adam step."""')
     assert 'raise NotImplementedError("adam_step is not written yet")' in stub and "return" not in stub
 

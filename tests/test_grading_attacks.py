@@ -120,6 +120,21 @@ def attacked(tmp_path_factory):
     (folder / "honest.ipynb").write_text(notebook(imports, *SOLUTIONS.values(), "gdcourse.exercises.check('adam_step', adam_step)"))
     eps_inside = SOLUTIONS["adagrad_step"].replace("(np.sqrt(G_new) + eps)", "np.sqrt(G_new + eps)")
     (folder / "partial.ipynb").write_text(notebook(imports, SOLUTIONS["momentum_step"], eps_inside, SOLUTIONS["rmsprop_step"]))
+    hang = "def adagrad_step(w, G, grad, eta, eps):\n    while True:\n        pass\n"
+    (folder / "hanging.ipynb").write_text(notebook(imports, SOLUTIONS["momentum_step"], "while True:\n    pass", hang, SOLUTIONS["rmsprop_step"]))
+    (folder / "crashing.ipynb").write_text(notebook(imports, SOLUTIONS["momentum_step"], "import os\nos._exit(1)", SOLUTIONS["adam_step"]))
+    broken = "def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps)\n    return w, m, v\n"
+    (folder / "syntax_error.ipynb").write_text(notebook(imports, SOLUTIONS["momentum_step"], SOLUTIONS["rmsprop_step"], broken))
+    (folder / "not_a_notebook.ipynb").write_text("this is a PDF that was renamed\n")
+    tamper = nbformat.v4.new_notebook()
+    tamper.cells = [nbformat.v4.new_code_cell(c) for c in (
+        imports,
+        "np.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *x, **k: np.ones(np.shape(a), bool)\n"
+        "np.isfinite = lambda a, *x, **k: np.ones(np.shape(a), bool)\nnp.testing.assert_allclose = lambda *a, **k: None",
+        *[f"def {name}(*args):\n    return tuple(np.zeros_like(args[0]) for _ in range({len(e.outputs)}))\n" for name, e in EXERCISES.items()],
+    )]
+    tamper.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASSED adam_step: all tests pass\n")]
+    (folder / "tampering.ipynb").write_text(nbformat.writes(tamper))
     stub = "def momentum_step(w, dw, grad, eta, alpha):\n    raise NotImplementedError\n"
     (folder / "friend.ipynb").write_text(notebook(imports, stub))
     for name, cells in ATTACKS.items():
@@ -159,7 +174,7 @@ def test_the_run_finishes_and_every_entry_has_one_row(attacked):
     result = attacked["result"]
     assert result.returncode == 0, result.stderr[-3000:]
     got = rows(attacked)
-    expected = {"honest.ipynb", "partial.ipynb", "friend.ipynb", *ATTACKS, ".hidden.ipynb", "folder.ipynb", "fifo.ipynb",
+    expected = {"honest.ipynb", "partial.ipynb", "friend.ipynb", *ATTACKS, *HONEST_MISTAKES, ".hidden.ipynb", "folder.ipynb", "fifo.ipynb",
                 "link.ipynb", "caf\\xe9.ipynb", "huge.ipynb", "'" + FORMULA}
     assert set(got) == expected
     with open(attacked["out"], encoding="utf-8", newline="") as file:
@@ -175,6 +190,29 @@ def test_honest_rows_are_exact(attacked):
     assert (partial["momentum_step"], partial["adagrad_step"], partial["rmsprop_step"], partial["adam_step"]) == ("1", "0", "1", "0")
     assert partial["mistakes"] == "adagrad_step:eps-inside" and partial["status"] == "ok"
     assert got[".hidden.ipynb"]["momentum_step"] == "1" and got["caf\\xe9.ipynb"]["momentum_step"] == "1"
+
+
+HONEST_MISTAKES = {
+    # submission: (points per exercise, status)
+    "hanging.ipynb": ((1, 0, 1, 0), "timeout"),
+    "crashing.ipynb": ((0, 0, 0, 0), "kernel died"),
+    "syntax_error.ipynb": ((1, 0, 1, 0), "error"),
+    "not_a_notebook.ipynb": ((0, 0, 0, 0), "invalid notebook"),
+    "tampering.ipynb": ((0, 0, 0, 0), "ok"),
+}
+
+
+def test_honest_mistakes_are_graded_as_before(attacked):
+    got = rows(attacked)
+    feedback = attacked["out"].with_name("grades-feedback")
+    for name, (points, status) in HONEST_MISTAKES.items():
+        assert (tuple(int(got[name][n]) for n in ["momentum_step", "adagrad_step", "rmsprop_step", "adam_step"]), got[name]["status"]) == (points, status), name
+    hanging = (feedback / "hanging.ipynb.txt").read_text()
+    assert "did not return within 1 s" in hanging and "cell 2 did not finish within 3 s" in hanging
+    assert "cell 3 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
+    assert "not a readable Jupyter notebook" in (feedback / "not_a_notebook.ipynb.txt").read_text()
+    tampering = (feedback / "tampering.ipynb.txt").read_text()
+    assert tampering.count("FAILED") == 4 and "w_new is wrong" in tampering
 
 
 def test_every_attack_scores_only_what_it_implemented(attacked):
