@@ -191,3 +191,18 @@ def test_released_book_has_no_solution_code_and_still_runs(tmp_path):
         NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "book")}}).execute()
         outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
         assert "is not written yet" in outputs, stem
+
+
+def test_the_instructors_page_documents_every_status_and_flag():
+    from gdcourse.__main__ import build_parser
+    from gdcourse.grading.messages import STATUSES
+
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    for status, meaning in STATUSES.items():
+        assert f"| `{status}` | " in page, status
+    grade_parser = build_parser()._subparsers._group_actions[0].choices["grade"]
+    for action in grade_parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert f"`{flag}" in page, flag
+    assert "- file: book/instructors" in (ROOT / "_toc.yml").read_text()
