@@ -206,3 +206,34 @@ def test_the_instructors_page_documents_every_status_and_flag():
             if flag.startswith("--") and flag != "--help":
                 assert f"`{flag}" in page, flag
     assert "- file: book/instructors" in (ROOT / "_toc.yml").read_text()
+
+
+@pytest.mark.grading
+def test_cpu_time_and_file_size_limits_give_their_status(tmp_path):
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "burner.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"], "import time\nwhile time.process_time() < 30:\n    pass"))
+    write(folder, "writer.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"], "open('/tmp/big', 'wb').write(b'x' * (3 << 20))"))
+    write(folder, "honest.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"]))
+    out = tmp_path / "grades.csv"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--no-report", "--jobs", "2",
+                             "--max-cpu-time", "3", "--max-file-size", "1", "--timeout", "40"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {r["submission"]: (r["momentum_step"], r["status"]) for r in csv.DictReader(out.open())}
+    assert rows == {"burner.ipynb": ("0", "cpu time"), "writer.ipynb": ("1", "file size"), "honest.ipynb": ("1", "ok")}
+    feedback = tmp_path / "grades-feedback"
+    assert "more than 3 s of CPU time" in (feedback / "burner.ipynb.txt").read_text()
+    assert "File too large" in (feedback / "writer.ipynb.txt").read_text()
+
+
+def test_statuses_are_documented_in_their_order_of_severity():
+    from gdcourse.grading.messages import STATUSES
+    from gdcourse.grading.submission import SEVERITY
+
+    assert list(STATUSES) == SEVERITY
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    assert sorted(STATUSES, key=lambda s: page.index(f"| `{s}` | ")) == SEVERITY

@@ -224,6 +224,38 @@ def test_a_worker_killed_mid_submission_loses_no_row(cluster, tmp_path):
     assert {r["submission"]: r["total"] for r in rows if r["submission"].startswith("t")} == {n: "2" for n in names if n.startswith("t")}
 
 
+def test_a_submission_whose_worker_dies_twice_is_worker_lost(cluster, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "lost.ipynb").write_text(notebook(IMPORTS, SOLUTIONS["momentum_step"], "import time\ntime.sleep(4)"))
+    out = tmp_path / "grades.csv"
+    kills = []
+
+    def kill_whoever_grades_it():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(kills) < 2:
+            for address, keys in cluster.processing().items():
+                if keys and address not in kills:
+                    try:
+                        pid = cluster.run(os.getpid, workers=[address])[address]
+                    except Exception:  # noqa: BLE001 - it is restarting
+                        continue
+                    time.sleep(1)  # mid-submission: its sandbox is running the notebook
+                    os.kill(pid, signal.SIGKILL)
+                    kills.append(address)
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_whoever_grades_it)
+    killer.start()
+    grade(folder, out, scheduler=cluster, settings=Settings(timeout=10, call_timeout=1), progress=None, report=False)
+    killer.join()
+    assert len(kills) == 2
+    rows = csv_rows(out)
+    assert [(r["submission"], r["status"], r["total"]) for r in rows] == [("lost.ipynb", "worker lost", "0")]
+    assert "died twice" in (tmp_path / "grades-feedback" / "lost.ipynb.txt").read_text()
+    cluster.wait_for_workers(2, timeout=60)
+
+
 # -------------------------------------------------------------------------------- the report
 
 

@@ -86,11 +86,15 @@ class Kernel:
 
     def _view(self) -> View:
         home = "/home/sandbox"
+        font = _font_cache()
         if not self.sandbox.isolated:  # a throw-away HOME on the host; nothing can be hidden
             home = str(self.workdir / "home")
             os.mkdir(home, 0o700)
             for name, data in self.files.items():
                 (Path(home) / name).write_bytes(data)
+            if font:
+                os.mkdir(f"{home}/.matplotlib", 0o700)
+                Path(f"{home}/.matplotlib/{font[0]}").write_bytes(font[1])
         prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
         read_only = sorted(prefixes | {str(self.package)} | {os.path.realpath(p) for p in _site_folders()})
         read_only = [p for p in read_only if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in read_only)]
@@ -112,7 +116,6 @@ class Kernel:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
         }
-        font = _font_cache()
         if font and self.sandbox.isolated:
             files[f"{home}/.matplotlib/{font[0]}"] = font[1]
         if self.sandbox.isolated:

@@ -140,6 +140,21 @@ class _Cgroups:
         made.remove()
         return None
 
+    def sweep(self, older_than: float = 60.0) -> None:
+        """Remove the empty cgroups that graders killed with ``kill -9`` left behind."""
+        now = time.time()
+        for parent in self.parents.values():
+            try:
+                children = list(parent.glob("gdcourse-*"))
+            except OSError:
+                continue
+            for folder in children:
+                try:
+                    if now - folder.stat().st_mtime > older_than and not _read(folder / "cgroup.procs").split():
+                        folder.rmdir()
+                except OSError:
+                    pass
+
     def create(self, name: str, limits: Limits) -> "_Cgroup":
         folders = []
         try:
@@ -303,6 +318,7 @@ class Sandbox:
             if missing:
                 raise SandboxUnavailable("; ".join(missing))
             self._cgroups = _Cgroups()
+            self._cgroups.sweep()
 
     def inside(self, inside_path: str, host_path: Path) -> str:
         """The path at which the program sees a writable folder: ``inside_path`` in a sandbox."""
@@ -325,7 +341,9 @@ class Sandbox:
             nonlocal args
             for parent in _ancestors(path) + [path]:
                 if parent not in made and not any(parent == m or parent.startswith(m.rstrip("/") + "/") for m in ("/usr", "/etc")):
-                    args += ["--perms", "0755", "--dir", parent]
+                    # in HOME the program owns its folders: they stay writable (by nobody, inside)
+                    mode = "0777" if parent.startswith(view.home.rstrip("/") + "/") else "0755"
+                    args += ["--perms", mode, "--dir", parent]
                     made.add(parent)
 
         for path in sorted({str(p) for p in view.read_only}, key=len):

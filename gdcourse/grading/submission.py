@@ -30,7 +30,7 @@ from gdcourse.grading.sandbox import MiB, Limits, Sandbox
 __all__ = ["Settings", "run_submission", "SEVERITY", "worse"]
 
 #: Statuses from best to worst (a row takes the worst that happened to it).
-SEVERITY = ["ok", "error", "timeout", "output", "file size", "processes", "memory", "cpu time", "kernel died",
+SEVERITY = ["ok", "error", "timeout", "kernel died", "output", "file size", "processes", "memory", "cpu time",
             "invalid result", "grader error", "worker lost", "invalid notebook"]
 
 
@@ -204,7 +204,7 @@ def _execute_cells(kernel: Kernel, cells: list, settings: Settings, result: dict
             return False
         elif status == "died":
             result["status"] = worse(result["status"], "kernel died")
-            result["notes"].append(_note("kernel died", cell=index, code=reply.get("code")))
+            result["notes"].append(_note("kernel died", cell=index, exit=reply.get("code")))
             return False
     return True
 
