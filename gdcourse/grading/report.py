@@ -119,10 +119,12 @@ def _figure(draw, alt: str) -> str:
 def _label(data: dict, code: str) -> str:
     message = data["mistakes"].get(code)
     exercise, _, key = code.partition(":")
-    return f"{exercise} — {message}" if message else f"{exercise} — {key}"
+    return f"{exercise} — {message.rstrip('.')}" if message else f"{exercise} — {key}"
 
 
 def render(data: dict, stats: dict, out: Path) -> str:
+    from matplotlib.ticker import MaxNLocator
+
     from gdcourse.plotting import PALETTE
 
     count, exercises, t = stats["count"], data["exercises"], TEXT
@@ -151,6 +153,7 @@ def render(data: dict, stats: dict, out: Path) -> str:
     def histogram(ax):
         ax.bar(points, heights, color=PALETTE["bluish green"])
         ax.set_xticks(points)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(t["x total"])
         ax.set_ylabel(t["y count"])
 
@@ -162,6 +165,7 @@ def render(data: dict, stats: dict, out: Path) -> str:
         def mistakes(ax):
             labels = [code for code, _ in top][::-1]
             ax.barh(labels, [n for _, n in top][::-1], color=PALETTE["vermillion"])
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel(t["x mistakes"])
 
         parts.append(_figure(mistakes, t["alt mistakes"].format(values=", ".join(f"{c}: {n}" for c, n in top))))
