@@ -55,21 +55,23 @@ def _same(a, b):
 
 
 def _check_return(value, output_names, input_shape):
-    """None if value is a tuple of len(output_names) real ndarrays of the inputs' shape, else a problem."""
-    n = len(output_names)
+    """None if value is a tuple of len(output_names) real ndarrays of the inputs' shape, else a problem.
+
+    A problem names its kind and the facts (types, counts, shapes); the judge words it for the student."""
+    n, names = len(output_names), ", ".join(output_names)
     if value is None:
-        return {"kind": "returned None", "detail": f"expected a tuple ({', '.join(output_names)})"}
+        return {"kind": "returned None", "names": names}
     if isinstance(value, _ndarray) or not isinstance(value, (tuple, list)):
-        return {"kind": "not a tuple", "detail": f"returned a {type(value).__name__}, expected a tuple of {n} arrays ({', '.join(output_names)})"}
+        return {"kind": "not a tuple", "type": type(value).__name__, "n": n, "names": names}
     if len(value) != n:
-        return {"kind": "wrong count", "detail": f"returned {len(value)} values, expected {n} ({', '.join(output_names)})"}
+        return {"kind": "wrong count", "count": len(value), "n": n, "names": names}
     for name, item in zip(output_names, value):
         if not isinstance(item, _ndarray):
-            return {"kind": "not an array", "detail": f"{name} is a {type(item).__name__}, not a numpy array"}
+            return {"kind": "not an array", "label": name, "type": type(item).__name__}
         if item.dtype.kind not in "fiu":
-            return {"kind": "not an array", "detail": f"{name} has dtype {item.dtype}, not a real number type"}
+            return {"kind": "not real", "label": name, "dtype": str(item.dtype)}
         if item.shape != input_shape:
-            return {"kind": "wrong shape", "detail": f"{name} has shape {item.shape} but the inputs have shape {input_shape}"}
+            return {"kind": "wrong shape", "label": name, "shape": str(item.shape), "expected": str(input_shape)}
     return None
 
 

@@ -89,11 +89,12 @@ def _all_finite(a: numpy.ndarray) -> bool:
 MESSAGES = {
     "raised": "{name} raised {detail} at step {step} of the test '{scenario}'.",
     "timeout": "{name} did not return within {timeout:g} s at step {step} of the test '{scenario}': is there an endless loop?",
-    "returned None": "{name} returned None at step {step} of the test '{scenario}': {detail}. Did you forget `return`?",
-    "not a tuple": "{name} {detail} (step {step} of the test '{scenario}').",
-    "wrong count": "{name} {detail} (step {step} of the test '{scenario}').",
-    "not an array": "In what {name} returned at step {step} of the test '{scenario}', {detail}: return numpy arrays.",
-    "wrong shape": "In what {name} returned at step {step} of the test '{scenario}', {detail}: the new state has the shape of the old one.",
+    "returned None": "{name} returned None at step {step} of the test '{scenario}': expected a tuple ({names}). Did you forget `return`?",
+    "not a tuple": "{name} returned a {type}, expected a tuple of {n} arrays ({names}) (step {step} of the test '{scenario}').",
+    "wrong count": "{name} returned {count} values, expected {n} ({names}) (step {step} of the test '{scenario}').",
+    "not an array": "In what {name} returned at step {step} of the test '{scenario}', {label} is a {type}, not a numpy array: return numpy arrays.",
+    "not real": "In what {name} returned at step {step} of the test '{scenario}', {label} has dtype {dtype}, not a real number type: return numpy arrays.",
+    "wrong shape": "In what {name} returned at step {step} of the test '{scenario}', {label} has shape {shape} but the inputs have shape {expected}: the new state has the shape of the old one.",
     "modified input": "{name} changed its input(s) {detail} in place (step {step} of the test '{scenario}'). Build new arrays (`w_new = w - ...`) instead of updating the inputs (`w -= ...`): the caller still needs them.",
     "borrowed": "{name} calls into gdcourse ({detail}) at step {step} of the test '{scenario}': the exercise is to write the update yourself, so a function that uses the package's optimizers, references or solutions scores 0.",
     "budget": "{name} was still running at step {step} of the test '{scenario}' when the time for all the tests ran out: each call is slow. Are there Python loops over the elements?",
@@ -118,7 +119,7 @@ MESSAGES = {
 
 
 #: The kinds of step a record may report instead of arrays (gdcourse.exercises.harness).
-_PROBLEMS = ("raised", "timeout", "returned None", "not a tuple", "wrong count", "not an array", "wrong shape",
+_PROBLEMS = ("raised", "timeout", "returned None", "not a tuple", "wrong count", "not an array", "not real", "wrong shape",
              "modified input", "borrowed", "budget", "eof", "garbled", "too much", "harness")
 
 
@@ -148,7 +149,8 @@ def _judge(exercise: Exercise, scenarios: list[Scenario], record: dict, timeout:
                 if kind == "raised" and str(detail or "").startswith("NotImplementedError"):
                     return CheckResult(name, False, MESSAGES["not written"].format(name=name))
                 text = MESSAGES[kind] if kind in _PROBLEMS else MESSAGES["other"]
-                message = text.format(name=name, detail=detail, step=k + 1, scenario=scenario.name, timeout=timeout)
+                facts = {key: str(value) for key, value in step.items() if key not in ("kind", "name", "step", "scenario", "timeout")}
+                message = text.format(**{"detail": detail, **facts, "name": name, "step": k + 1, "scenario": scenario.name, "timeout": timeout})
                 return CheckResult(name, False, message, mistake="borrowed" if kind == "borrowed" else None)
         if len(steps) != len(scenario.grads):
             return CheckResult(name, False, MESSAGES["not every step"].format(name=name, scenario=scenario.name))
