@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -14,3 +16,15 @@ def test_benchmark_script_runs_on_tiny_sizes():
     assert result.returncode == 0, result.stderr
     for section in ("1. Per-step cost, small problems", "2. Per-step cost, large problems", "3. Sweep", "4. Explorer"):
         assert section in result.stdout
+
+
+@pytest.mark.grading
+def test_grading_benchmark_runs_on_one_chapter():
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grading.py"), "--quick"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for line in ("with the sandbox", "without (--no-sandbox)", "ratio", "--jobs 1:", "--jobs 2:", "speed-up of --jobs 2 over --jobs 1"):
+        assert line in result.stdout
