@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import gdcourse
@@ -27,7 +28,7 @@ def _grade(args) -> int:
     limits = Limits(memory=int(args.max_memory * MiB), processes=args.max_processes, cpu_time=args.max_cpu_time,
                     file_size=int(args.max_file_size * MiB))
     settings = Settings(timeout=args.timeout, wall_time=args.wall_time, call_timeout=args.call_timeout,
-                        max_output=int(args.max_output * MiB), isolated=not args.no_sandbox, limits=limits.__dict__)
+                        max_output=int(args.max_output * MiB), isolated=not args.no_sandbox, limits=asdict(limits))
     try:
         grades = grade(args.submissions, args.out, feedback=args.feedback, jobs=args.jobs, scheduler=args.scheduler,
                        settings=settings, report=not args.no_report)

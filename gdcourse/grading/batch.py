@@ -280,7 +280,10 @@ class _DaskRunner:
             key = self.keys.pop(future.key)
             try:
                 text = future.result()
-                result = loads_untrusted(text.encode() if isinstance(text, str) else b"", max_depth=64)
+                data = text.encode() if isinstance(text, str) else b""
+                if len(data) > self.max_result:
+                    raise UntrustedFile(f"larger than {self.max_result} bytes")
+                result = loads_untrusted(data, max_depth=64)
             except KilledWorker:
                 result = {"status": "worker lost", "notes": [{"code": "worker lost"}]}
             except UntrustedFile as error:
@@ -390,16 +393,13 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
     finished: dict = {}
     todo = []
     for entry in entries:
-        data = _read(folder_fd, entry, settings.max_notebook)
+        _read(folder_fd, entry, settings.max_notebook)  # for its digest
         previous = journal.get(entry, version)
         if previous is not None:
             previous.submission, previous.feedback_name = entry.name, entry.feedback
             finished[entry.raw] = previous
-        elif data is None:
-            todo.append(entry)  # recorded below without running anything
         else:
             todo.append(entry)
-        del data
 
     def finish(entry: Entry, result_grade: Grade) -> None:
         journal.put(entry, version, result_grade)  # committed first: a crash after this loses nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -47,7 +48,7 @@ def read_untrusted(path: Path | bytes | str, limit: int, dir_fd: int | None = No
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0), dir_fd=dir_fd)
     except OSError as error:
-        if error.errno == 40:  # ELOOP: a symlink
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
             raise UntrustedFile("a symbolic link") from None
         if os.path.isdir(path) if dir_fd is None else False:
             raise UntrustedFile("a folder") from None

@@ -13,6 +13,7 @@ import inspect
 import json
 import os
 import re
+import signal
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -252,13 +253,9 @@ def _limits_hit(kernel: Kernel, settings: Settings, limits: Limits, result: dict
     if events.get("processes"):
         result["status"] = worse(result["status"], "processes")
         result["notes"].append(_note("processes", limit=limits.processes))
-    if code in (128 + 24, 128 + 9) and not events.get("memory") and _cpu_exceeded(code):
+    if code == 128 + signal.SIGXCPU:  # the soft RLIMIT_CPU (SIGKILL would follow at the hard one)
         result["status"] = worse(result["status"], "cpu time")
         result["notes"].append(_note("cpu time", seconds=limits.cpu_time))
     if result["status"] in ("memory", "cpu time", "kernel died") and not any(n["code"] == "grading stopped" for n in result["notes"]):
         if not result["records"]:
             result["notes"].append(_note("grading stopped"))
-
-
-def _cpu_exceeded(code: int) -> bool:
-    return code == 128 + 24  # SIGXCPU: the soft RLIMIT_CPU (SIGKILL follows at the hard one)
