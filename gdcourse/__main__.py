@@ -32,6 +32,10 @@ def _grade(args) -> int:
     try:
         grades = grade(args.submissions, args.out, feedback=args.feedback, jobs=args.jobs, scheduler=args.scheduler,
                        settings=settings, report=not args.no_report)
+    except KeyboardInterrupt:
+        print(f"\ngdcourse grade: interrupted. Every finished row is in {args.out}; run the same command again to "
+              "grade the rest (nothing is graded twice).", file=sys.stderr)
+        return 130
     except SandboxUnavailable as error:
         print(f"gdcourse grade: the sandbox cannot run on this machine: {error}.\n"
               "Nothing was graded. Install what is missing, or pass --no-sandbox to grade WITHOUT isolation "

@@ -178,6 +178,24 @@ def test_kill_9_midway_loses_no_row_and_grades_nothing_twice(tmp_path, sandbox_a
     assert [r for r in after if r["submission"] in {b["submission"] for b in before}] == before
 
 
+def test_ctrl_c_stops_at_once_and_keeps_the_finished_rows(tmp_path, sandbox_available):
+    folder = tmp_path / "class"
+    names = make_class(folder, slow=4, fast=False)
+    out = tmp_path / "grades.csv"
+    command = [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), *FAST, "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (out.exists() and csv_rows(out)):
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, error = process.communicate(timeout=60)
+    assert process.returncode == 130 and time.monotonic() - start < 10
+    assert "interrupted. Every finished row is in" in error and "Traceback" not in error
+    rows = csv_rows(out)
+    assert 1 <= len(rows) < len(names) and all(r["total"] == "2" for r in rows)
+
+
 # ---------------------------------------------------------------------------------------- Dask
 
 

@@ -28,6 +28,11 @@ def write_atomically(path: Path, text: str | bytes) -> None:
             file.flush()
             os.fsync(file.fileno())  # survives a reboot: the rename never points at an empty file
         os.replace(temporary, path)
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)  # the rename itself survives a reboot
+        finally:
+            os.close(folder)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
