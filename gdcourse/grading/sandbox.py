@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -432,7 +433,11 @@ class Sandbox:
 def _read_info(fd: int, process) -> dict:
     data = b""
     deadline = time.monotonic() + 30
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     while time.monotonic() < deadline:
+        if not poller.poll(max(0.0, deadline - time.monotonic()) * 1000):
+            break
         chunk = os.read(fd, 4096)
         if not chunk:
             break
