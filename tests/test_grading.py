@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -237,3 +238,29 @@ def test_statuses_are_documented_in_their_order_of_severity():
     assert list(STATUSES) == SEVERITY
     page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
     assert sorted(STATUSES, key=lambda s: page.index(f"| `{s}` | ")) == SEVERITY
+
+
+@pytest.mark.grading
+def test_a_sandbox_dies_with_the_grader_even_while_it_is_being_set_up(tmp_path):
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    marker = f"gdcourse-orphan-{os.getpid()}"
+    grader = f"""
+import os, sys, time
+from gdcourse.grading import sandbox
+real = sandbox._read_info
+def dying(fd, process):
+    info = real(fd, process)
+    time.sleep(0.5)  # bubblewrap's child is in its setup now, waiting to be released
+    os._exit(0)      # the grader dies before it releases it
+sandbox._read_info = dying
+view = sandbox.View(read_only=sorted({{os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}}))
+sandbox.Sandbox(sandbox.Limits()).start([sys.executable, "-I", "-S", "-c", "import time; time.sleep(60)  # {marker}"], view)
+"""
+    subprocess.run([sys.executable, "-c", grader], timeout=60)
+    deadline = time.monotonic() + 5
+    while (left := subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == []

@@ -325,8 +325,13 @@ class Sandbox:
         """The path at which the program sees a writable folder: ``inside_path`` in a sandbox."""
         return inside_path if self.isolated else str(host_path)
 
-    def command(self, argv: list, view: View, info_fd: int, block_fd: int) -> tuple[list, list]:
-        """The bubblewrap command line for ``argv`` in ``view``, and the file descriptors it needs."""
+    def command(self, argv: list, view: View, info_fd: int, block_fd: int, lifeline_fd: int) -> tuple[list, list]:
+        """The bubblewrap command line for ``argv`` in ``view``, and the file descriptors it needs.
+
+        The program is started by a small guard, ``/bin/sh``: it leaves a process behind that waits on
+        ``lifeline_fd``, whose other end only the grader holds, and kills every process of the sandbox
+        when it reads end-of-file — when the grader dies, even in the instant before bubblewrap's own
+        parent-death signal is armed.  As root, the guard stays root and the program runs as nobody."""
         args = ["bwrap", *_namespaces(self.root), "--clearenv", "--info-fd", str(info_fd), "--block-fd", str(block_fd)]
         args += ["--ro-bind", "/usr", "/usr"]
         for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -374,10 +379,11 @@ class Sandbox:
         for name, value in {"HOME": view.home, **view.env}.items():
             args += ["--setenv", name, str(value)]
         args += ["--chdir", view.cwd or view.home]
+        guard = f'(read _ <&{lifeline_fd}; kill -9 -1) & exec "$@" {lifeline_fd}<&-'
+        args += ["--", "/bin/sh", "-c", guard, "sh"]
         if self.root:  # no user namespace: drop to nobody inside, with no capabilities left to regain
-            args += ["--", "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
-        else:
-            args += ["--"]
+            args += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                     "--inh-caps=-all", "--bounding-set=-all", "--"]
         return args + list(argv), fds
 
     def start(self, argv: list, view: View, name: str = "box") -> "Box":
@@ -390,22 +396,25 @@ class Sandbox:
             return Box(process, process.pid, None)
         info_r, info_w = os.pipe()
         block_r, block_w = os.pipe()
+        lifeline_r, lifeline_w = os.pipe()
         group = self._cgroups.create(f"gdcourse-{name}-{uuid.uuid4().hex[:12]}", self.limits)
         fds = []
         try:
-            args, fds = self.command(argv, view, info_w, block_r)
+            args, fds = self.command(argv, view, info_w, block_r, lifeline_r)
             # bubblewrap's messages, and whatever the program writes to its stderr (capped by file_size).
             log = tempfile.TemporaryFile()
-            process = subprocess.Popen(args, pass_fds=(info_w, block_r, *fds), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=log, close_fds=True)
+            process = subprocess.Popen(args, pass_fds=(info_w, block_r, lifeline_r, *fds), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=log, close_fds=True)
             process.log = log
         except BaseException:
+            os.close(lifeline_w)
             group.remove()
             raise
         finally:
-            for fd in (info_w, block_r, *fds):
+            for fd in (info_w, block_r, lifeline_r, *fds):
                 os.close(fd)
         box = Box(process, None, group)
+        box.lifeline = lifeline_w
         try:
             info = _read_info(info_r, process)
             box.init_pid = info["child-pid"]
@@ -458,6 +467,7 @@ class Box:
 
     def __init__(self, process, init_pid, group):
         self.process, self.init_pid, self.group = process, init_pid, group
+        self.lifeline = None  # the grader's end of the guard's pipe (see Sandbox.command)
 
     @property
     def isolated(self) -> bool:
@@ -486,8 +496,14 @@ class Box:
                 continue
             fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
             stats[pid] = (int(fields[1]), int(fields[19]))  # ppid, start time
-        children = sorted((start, pid) for pid, (ppid, start) in stats.items() if ppid == self.init_pid)
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == 0 and os.geteuid() == 0:
+                    stats[pid] += ("ours",)  # bubblewrap's init and the guard run as root, the notebook never
+            except OSError:
+                pass
+        children = sorted((start, pid) for pid, (ppid, start, *_) in stats.items() if ppid == self.init_pid)
         keep = {self.process.pid, self.init_pid} | ({children[0][1]} if children else set())
+        keep |= {pid for pid, fields in stats.items() if "ours" in fields}
         ended = 0
         for pid in stats:
             if pid not in keep:
@@ -526,5 +542,8 @@ class Box:
         log = getattr(self.process, "log", None)
         if log is not None:
             log.close()
+        if self.lifeline is not None:
+            os.close(self.lifeline)
+            self.lifeline = None
         if self.group is not None:
             self.group.remove()
