@@ -37,7 +37,7 @@ EXERCISES: dict[str, Exercise] = {
 #: Seconds a single call of the student's function may take.
 CALL_TIMEOUT = 2.0
 #: Seconds all the calls of one check may take together: check() answers within about 10 s.
-CHECK_BUDGET = 7.0
+CHECK_BUDGET = 6.0
 
 
 def _exercise(name: str) -> Exercise:

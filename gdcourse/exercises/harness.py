@@ -34,8 +34,9 @@ _function = type(lambda: None)
 
 #: Bytes a child may send for one exercise; more is reported as "too much output".
 RECORD_LIMIT = 1 << 20
-#: Seconds allowed for the fork and the tripwires before the first call's own deadline starts.
-SETUP_SECONDS = 2.0
+#: Seconds allowed for the fork and the tripwires before the first call's own deadline starts (they
+#: take a tenth of a second; the margin is for a loaded machine).
+SETUP_SECONDS = 3.0
 #: Exit code of a child that called into a forbidden package.
 _BORROWED_EXIT = 3
 

@@ -190,15 +190,16 @@ def _execute_cells(kernel: Kernel, cells: list, settings: Settings, result: dict
         if status == "error":
             result["status"] = worse(result["status"], "file size" if "File too large" in reply.get("evalue", "") else "error")
             result["notes"].append(_note("cell error", cell=index, ename=reply["ename"], evalue=reply["evalue"]))
-        elif status in ("timeout", "stuck"):
+        elif status == "stuck":  # it ignored the interrupt: the sandbox is ended
             result["status"] = worse(result["status"], "timeout")
-            wall = time.monotonic() >= deadline - 0.01
-            if wall:
+            result["notes"].append(_note("cell stuck", cell=index, seconds=min(settings.timeout, left)))
+            return False
+        elif status == "timeout":
+            result["status"] = worse(result["status"], "timeout")
+            if time.monotonic() >= deadline - 0.01:
                 result["notes"].append(_note("wall time", seconds=settings.wall_time, cell=index))
-            else:
-                result["notes"].append(_note("cell timeout" if status == "timeout" else "cell stuck", cell=index, seconds=settings.timeout))
-            if status == "stuck" or wall:
                 return False
+            result["notes"].append(_note("cell timeout", cell=index, seconds=settings.timeout))
         elif status == "output":
             result["status"] = worse(result["status"], "output")
             result["notes"].append(_note("output", cell=index, limit=_size(settings.max_output)))
