@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -24,3 +26,15 @@ def test_mlp_and_schedule_benchmark_runs_on_tiny_sizes():
     for section in ("6. The MLP", "7. A schedule"):
         assert section in result.stdout
     assert "DIFFER" not in result.stdout  # gdcourse's and torch's runs of the network agree
+
+
+@pytest.mark.grading
+def test_grading_benchmark_runs_on_one_chapter():
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grading.py"), "--quick"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for line in ("with the sandbox", "without (--no-sandbox)", "ratio", "--jobs 1:", "--jobs 2:", "speed-up of --jobs 2 over --jobs 1"):
+        assert line in result.stdout

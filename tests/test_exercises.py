@@ -4,6 +4,7 @@ The buggy implementations below are written the way a student would write them, 
 catalogue in gdcourse/exercises/*.py, so a wrong catalogue entry cannot make its own test pass.
 """
 
+import os
 import re
 import textwrap
 import threading
@@ -460,11 +461,97 @@ def test_a_hanging_function_fails_quickly():
     result = check("momentum_step", momentum_step, timeout=1.0)
     assert time.monotonic() - start < 10
     assert not result.passed and "did not return within 1 s" in result.message
-    # the runaway thread was stopped, not left spinning in the background
-    deadline = time.monotonic() + 5
-    while threading.active_count() > threads_before and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # it ran in a child process, which was killed: nothing is left spinning here
     assert threading.active_count() == threads_before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+class Endless(np.ndarray):
+    """An array whose every question never returns."""
+
+    def __len__(self):
+        while True:
+            pass
+
+    @property
+    def dtype(self):
+        while True:
+            pass
+
+
+class EndlessFloat:
+    def __float__(self):
+        while True:
+            pass
+
+    def __len__(self):
+        while True:
+            pass
+
+    def __iter__(self):
+        while True:
+            pass
+
+
+@pytest.mark.parametrize(
+    "function, expected",
+    [
+        (lambda w, dw, grad, eta, alpha: (w.view(Endless), dw.view(Endless)), "did not return within 1 s"),
+        (lambda w, dw, grad, eta, alpha: EndlessFloat(), "returned a EndlessFloat"),
+        (lambda w, dw, grad, eta, alpha: (EndlessFloat(), EndlessFloat()), "w_new is a EndlessFloat"),
+        (lambda w, dw, grad, eta, alpha: __import__("os")._exit(0), "ended the process that ran it"),
+        (lambda w, dw, grad, eta, alpha: (__import__("signal").signal(2, 1), [0 for _ in iter(int, 1)]), "did not return within 1 s"),
+    ],
+    ids=["endless-dtype", "endless-float", "endless-items", "exits", "ignores-sigint"],
+)
+def test_check_always_answers_and_never_touches_what_the_function_returns(function, expected):
+    start = time.monotonic()
+    result = check("momentum_step", function, timeout=1.0)
+    assert time.monotonic() - start < 10
+    assert not result.passed and expected in result.message, result.message
+
+
+def test_a_slow_function_is_stopped_by_the_checks_budget():
+    def momentum_step(w, dw, grad, eta, alpha):
+        time.sleep(0.9)
+        return w + alpha * dw - eta * grad, alpha * dw - eta * grad
+
+    start = time.monotonic()
+    result = check("momentum_step", momentum_step, timeout=1.0)
+    assert time.monotonic() - start < 11
+    assert not result.passed and "when the time for all the tests ran out" in result.message
+
+
+def test_a_function_that_calls_into_gdcourse_fails_with_a_message_that_says_so():
+    import types
+
+    import gdcourse
+    from gdcourse.exercises import momentum
+
+    def wrapper(w, dw, grad, eta, alpha):
+        optimizer = gdcourse.Momentum(eta=eta, alpha=alpha)
+        optimizer.dw = dw.copy()
+        return optimizer.step(w, grad), optimizer.dw
+
+    copy = types.FunctionType(momentum.reference.__code__, {"Momentum": gdcourse.Momentum})
+    for function, where in ((wrapper, "gdcourse.optimizers.Momentum.__init__"), (momentum.reference, "gdcourse.exercises.momentum.reference"),
+                            (copy, "reference")):
+        result = check("momentum_step", function)
+        assert not result.passed and result.mistake == "borrowed"
+        assert "calls into gdcourse" in result.message and where in result.message
+    assert gdcourse.Momentum(eta=0.1).step(np.ones(2), np.ones(2)).tolist() == [0.9, 0.9]  # the package is untouched here
+
+
+def test_fresh_inputs_follow_the_fixed_ones_and_change_with_the_seed():
+    exercise = EXERCISES["adam_step"]
+    first, second = exercise.grading_scenarios(1), exercise.grading_scenarios(2)
+    fixed = exercise.scenarios()
+    assert [s.name for s in first[: len(fixed)]] == [s.name for s in fixed]
+    assert [s.name for s in first[len(fixed):]] == [f"{s.name}, fresh inputs" for s in fixed]
+    assert all(np.array_equal(a.grads, b.grads) for a, b in zip(first[: len(fixed)], fixed))
+    assert not np.array_equal(first[-1].grads, second[-1].grads)
+    assert first[-1].hyper == fixed[-1].hyper and first[-1].r0 == fixed[-1].r0
 
 
 def test_objects_with_tricked_comparisons_cannot_pass():
@@ -532,8 +619,7 @@ def test_solution_is_code_that_passes():
 
 
 def test_unknown_exercise_name():
-    with pytest.raises(ValueError, match=r"name must be one of \['momentum_step', 'nesterov_step', 'adagrad_step', 'rmsprop_step', 'adam_step', "
-                                         r"'adadelta_step', 'adamw_step', 'amsgrad_step', 'warmup_cosine_step'\]"):
+    with pytest.raises(ValueError, match=re.escape(f"name must be one of {list(EXERCISES)}; got 'sgd_step'")):
         check("sgd_step", GOOD)
 
 
@@ -600,6 +686,13 @@ def test_every_mistake_changes_the_result_whatever_the_seed_of_the_inputs(name):
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
                 assert not all(_matches(x, y, _close_or_both_nan) for x, y in zip(paths[a], paths[b])), (seed, a, b)
+
+
+def test_without_fork_the_check_still_answers(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    assert check("momentum_step", GOOD).passed
+    result = check("momentum_step", buggy("momentum_step", MISTAKES["momentum_step"]["sign"]))
+    assert result.mistake == "sign"
 
 
 def _contrast(foreground: str, background: str) -> float:

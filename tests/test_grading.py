@@ -2,8 +2,10 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -11,7 +13,10 @@ import pytest
 from nbclient import NotebookClient
 
 from gdcourse import grading
-from gdcourse.exercises import EXERCISES
+from gdcourse.exercises import EXERCISES, harness
+from gdcourse.grading import files
+from gdcourse.grading.sandbox import Limits
+from gdcourse.grading.submission import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = {name: exercise.solution for name, exercise in EXERCISES.items()}
@@ -36,114 +41,61 @@ def write(folder: Path, name: str, nb) -> None:
     (folder / name).write_text(nbformat.writes(nb) if not isinstance(nb, str) else nb, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Seven submissions graded end to end by the command line, as an instructor would."""
-    folder = tmp_path_factory.mktemp("submissions")
-    imports = "import numpy as np\nimport gdcourse.exercises"
-    write(folder, "correct.ipynb", notebook(imports, *SOLUTIONS.values(), "gdcourse.exercises.check('adam_step', adam_step)"))
-    eps_inside = SOLUTIONS["adagrad_step"].replace("(np.sqrt(G_new) + eps)", "np.sqrt(G_new + eps)")
-    write(folder, "partial.ipynb", notebook(imports, SOLUTIONS["momentum_step"], eps_inside, SOLUTIONS["rmsprop_step"]))
-    hang = "def adagrad_step(w, G, grad, eta, eps):\n    while True:\n        pass\n"
-    write(folder, "hanging.ipynb", notebook(imports, SOLUTIONS["momentum_step"], "while True:\n    pass", hang, SOLUTIONS["rmsprop_step"], SOLUTIONS["adam_step"]))
-    write(folder, "crashing.ipynb", notebook(imports, SOLUTIONS["momentum_step"], "import os\nos._exit(1)", SOLUTIONS["adam_step"]))
-    broken = "def adam_step(w, m, v, grad, r, eta, beta1, beta2, eps)\n    return w, m, v\n"
-    write(folder, "syntax_error.ipynb", notebook(imports, SOLUTIONS["momentum_step"], SOLUTIONS["adagrad_step"], SOLUTIONS["rmsprop_step"], broken))
-    write(folder, "not_a_notebook.ipynb", "this is a PDF that was renamed\n")
-    tamper = notebook(
-        imports,
-        "np.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *x, **k: np.ones(np.shape(a), bool)\n"
-        "np.array_equal = lambda *a, **k: True\nnp.isfinite = lambda a, *x, **k: np.ones(np.shape(a), bool)\n"
-        "np.testing.assert_allclose = lambda *a, **k: None\n"
-        "import gdcourse.exercises.judge as j\nj.close = lambda a, b: True\nj._close_or_both_nan = lambda a, b: True",
-        *[
-            f"def {name}(*args):\n    w = args[0]\n    return tuple(np.zeros_like(w) for _ in range({len(e.outputs)}))\n"
-            for name, e in EXERCISES.items()
-        ],
-    )
-    tamper.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASSED adam_step: all tests pass\n")]
-    write(folder, "tampering.ipynb", tamper)
-
-    out = folder.parent / "grades.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "3", "--call-timeout", "1"],
-        capture_output=True, text=True, timeout=600,
-    )
-    return result, out, folder
+# ------------------------------------------------------------------ untrusted files and fields
 
 
-PASSED = {  # submission: (the exercises it passes, status); every other column is 0
-    "correct.ipynb": (set(EXERCISES), "ok"),
-    "crashing.ipynb": (set(), "kernel died"),
-    "hanging.ipynb": ({"momentum_step", "rmsprop_step", "adam_step"}, "timeout"),
-    "not_a_notebook.ipynb": (set(), "invalid notebook"),
-    "partial.ipynb": ({"momentum_step", "rmsprop_step"}, "ok"),
-    "syntax_error.ipynb": ({"momentum_step", "adagrad_step", "rmsprop_step"}, "error"),
-    "tampering.ipynb": (set(), "ok"),
-}
-EXPECTED = [(name, *(int(e in passed) for e in EXERCISES), len(passed), status) for name, (passed, status) in PASSED.items()]
+def test_read_untrusted_takes_only_small_regular_files(tmp_path):
+    (tmp_path / "ok").write_bytes(b"12345")
+    assert files.read_untrusted(tmp_path / "ok", 5) == b"12345"
+    with pytest.raises(files.UntrustedFile, match="larger than 4 bytes"):
+        files.read_untrusted(tmp_path / "ok", 4)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(files.UntrustedFile, match="not a regular file"):
+        files.read_untrusted(tmp_path / "fifo", 100)  # returns at once: never opened for a blocking read
+    (tmp_path / "link").symlink_to(tmp_path / "ok")
+    with pytest.raises(files.UntrustedFile, match="a symbolic link"):
+        files.read_untrusted(tmp_path / "link", 100)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(files.UntrustedFile, match="a folder"):
+        files.read_untrusted(tmp_path / "folder", 100)
 
 
-def test_grade_writes_the_expected_csv(graded):
-    result, out, _ = graded
-    assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ["submission", *EXERCISES, "total", "status"]  # one column per exercise, in the chapters' order
-    assert len(EXERCISES) == 9
-    got = [(r["submission"], *(int(r[c]) for c in list(r)[1:-1]), r["status"]) for r in rows]
-    assert got == EXPECTED
+def test_loads_untrusted_refuses_deep_nesting_before_parsing():
+    assert files.loads_untrusted(b'{"a": [1, 2, {"b": "[[[["}]}') == {"a": [1, 2, {"b": "[[[["}]}
+    with pytest.raises(files.UntrustedFile, match="nested more than 64 levels"):
+        files.loads_untrusted(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(files.UntrustedFile, match="not JSON"):
+        files.loads_untrusted(b"\xff\xfe")
 
 
-def test_grade_shows_progress(graded):
-    result, _, _ = graded
-    assert "[1/7] correct.ipynb ..." in result.stderr
-    assert f"[7/7] tampering.ipynb ... 0/{len(EXERCISES)} ok" in result.stderr and "0 left" in result.stderr
+def test_fields_that_spreadsheets_would_run_are_escaped():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert files.spreadsheet_safe(text) == "'" + text
+    assert files.spreadsheet_safe("a=1") == "a=1" and files.spreadsheet_safe(3) == "3"
 
 
-def test_feedback_files_carry_the_checkers_messages(graded):
-    _, out, _ = graded
-    feedback = out.with_name("grades-feedback")
-    assert sorted(p.name for p in feedback.iterdir()) == sorted(f"{row[0]}.txt" for row in EXPECTED)
-    partial = (feedback / "partial.ipynb.txt").read_text()
-    assert "adagrad_step: 0/1 — FAILED adagrad_step: ε is inside the square root" in partial
-    assert "adam_step: 0/1 — FAILED adam_step: `adam_step` is not a function: it is not defined in the notebook." in partial
-    assert f"Total: 2/{len(EXERCISES)}" in partial
-    hanging = (feedback / "hanging.ipynb.txt").read_text()
-    assert "did not return within 1 s" in hanging and "cell 2 did not finish within 3 s" in hanging
-    assert "cell 4 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
-    assert "not a readable Jupyter notebook" in (feedback / "not_a_notebook.ipynb.txt").read_text()
+def test_names_that_are_not_utf8_are_escaped():
+    assert files.display_name(b"caf\xe9.ipynb") == "caf\\xe9.ipynb"
+    assert files.display_name("né\n.ipynb".encode()) == "né\\u000a.ipynb"
 
 
-def test_the_grader_never_trusts_the_kernel_or_the_stored_outputs(graded):
-    _, out, _ = graded
-    tampering = out.with_name("grades-feedback").joinpath("tampering.ipynb.txt").read_text()
-    assert tampering.count("FAILED") == len(EXERCISES)
-    assert "w_new is wrong" in tampering
+def test_settings_and_limits_name_the_bad_value():
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds; got -1"):
+        Settings(timeout=-1)
+    with pytest.raises(ValueError, match="wall_time must be a positive number of seconds; got nan"):
+        Settings(wall_time=float("nan"))
+    with pytest.raises(ValueError, match="memory must be an integer >= 67108864; got 1000"):
+        Limits(memory=1000)
 
 
-def test_the_grader_reads_no_pickle():
-    source = Path(grading.__file__).read_text() + Path(grading.harness.__file__).read_text()
-    assert "pickle" not in source.replace("nothing it writes is unpickled", "")
+def test_write_atomically_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "out" / "grades.csv"
+    files.write_atomically(target, "a,b\n")
+    assert target.read_text() == "a,b\n" and oct(target.stat().st_mode & 0o777) != "0o600"
+    assert [p.name for p in target.parent.iterdir()] == ["grades.csv"]
 
 
-def test_an_interrupted_run_leaves_a_complete_csv(tmp_path, monkeypatch):
-    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
-        (tmp_path / name).write_text("{}")
-    calls = []
-
-    def fake(path, timeout, call_timeout):
-        calls.append(path.name)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return grading.Grade(path.name, points={n: 1 for n in EXERCISES})
-
-    monkeypatch.setattr(grading, "grade_notebook", fake)
-    out = tmp_path / "out" / "grades.csv"
-    with pytest.raises(KeyboardInterrupt):
-        grading.grade(tmp_path, out, progress=open("/dev/null", "w"))
-    n = len(EXERCISES)
-    assert out.read_text() == f"submission,{','.join(EXERCISES)},total,status\na.ipynb,{'1,' * n}{n},ok\n"
-    assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
+# -------------------------------------------------------------------------------- the command
 
 
 def test_grade_refuses_a_missing_folder(tmp_path):
@@ -151,12 +103,48 @@ def test_grade_refuses_a_missing_folder(tmp_path):
     assert result.returncode == 2 and "SUBMISSIONS must be a folder" in result.stderr
 
 
+def test_without_the_sandbox_grade_stops_before_grading_and_says_what_is_missing(tmp_path, monkeypatch, capsys):
+    from gdcourse import __main__ as cli
+    from gdcourse.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "problems", lambda: ["bubblewrap (`bwrap`) is not installed: install it with `sudo apt-get install bubblewrap` (Debian, Ubuntu)"])
+    (tmp_path / "a.ipynb").write_text("{}")
+    out = tmp_path / "grades.csv"
+    assert cli.main(["grade", str(tmp_path), "--out", str(out)]) == 3
+    error = capsys.readouterr().err
+    assert "apt-get install bubblewrap" in error and "--no-sandbox" in error and "Nothing was graded" in error
+    assert not out.exists()
+
+
+def test_no_sandbox_says_so_and_marks_every_row(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"]))
+    out = tmp_path / "grades.csv"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--no-sandbox", "--no-report"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "NOT ISOLATED" in result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["submission"], r["momentum_step"], r["isolated"]) for r in rows] == [("a.ipynb", "1", "no")]
+    assert "not isolated" in (tmp_path / "grades-feedback" / "a.ipynb.txt").read_text()
+    assert json.loads((tmp_path / "grades.json").read_text())["isolated"] is False
+
+
+def test_the_grader_reads_no_pickle():
+    package = Path(grading.__file__).parent
+    source = "".join(p.read_text() for p in package.glob("*.py")) + Path(harness.__file__).read_text()
+    assert "pickle" not in source and "cloudpickle" not in source
+
+
 # ----------------------------------------------------------------------- release
 
 
 def test_stub_keeps_signature_and_docstring():
     source = 'def adam_step(w, m, v, grad, r,\n              eta, beta1, beta2, eps):\n    """One Adam step."""\n    return w, m, v\n'
-    stub = grading._stub(source)
+    from gdcourse.grading.release import _stub
+
+    stub = _stub(source)
     assert stub.startswith('def adam_step(w, m, v, grad, r,\n              eta, beta1, beta2, eps):\n    """One Adam step."""')
     assert 'raise NotImplementedError("adam_step is not written yet")' in stub and "return" not in stub
 
@@ -204,3 +192,75 @@ def test_released_book_has_no_solution_code_and_still_runs(tmp_path):
         NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "book")}}).execute()
         outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
         assert "is not written yet" in outputs, stem
+
+
+def test_the_instructors_page_documents_every_status_and_flag():
+    from gdcourse.__main__ import build_parser
+    from gdcourse.grading.messages import STATUSES
+
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    for status, meaning in STATUSES.items():
+        assert f"| `{status}` | " in page, status
+    grade_parser = build_parser()._subparsers._group_actions[0].choices["grade"]
+    for action in grade_parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert f"`{flag}" in page, flag
+    assert "- file: book/instructors" in (ROOT / "_toc.yml").read_text()
+
+
+@pytest.mark.grading
+def test_cpu_time_and_file_size_limits_give_their_status(tmp_path):
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "burner.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"], "import time\nwhile time.process_time() < 30:\n    pass"))
+    write(folder, "writer.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"], "open('/tmp/big', 'wb').write(b'x' * (3 << 20))"))
+    write(folder, "honest.ipynb", notebook("import numpy as np", SOLUTIONS["momentum_step"]))
+    out = tmp_path / "grades.csv"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--no-report", "--jobs", "2",
+                             "--max-cpu-time", "3", "--max-file-size", "1", "--timeout", "40"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {r["submission"]: (r["momentum_step"], r["status"]) for r in csv.DictReader(out.open())}
+    assert rows == {"burner.ipynb": ("0", "cpu time"), "writer.ipynb": ("1", "file size"), "honest.ipynb": ("1", "ok")}
+    feedback = tmp_path / "grades-feedback"
+    assert "more than 3 s of CPU time" in (feedback / "burner.ipynb.txt").read_text()
+    assert "File too large" in (feedback / "writer.ipynb.txt").read_text()
+
+
+def test_statuses_are_documented_in_their_order_of_severity():
+    from gdcourse.grading.messages import STATUSES
+    from gdcourse.grading.submission import SEVERITY
+
+    assert list(STATUSES) == SEVERITY
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    assert sorted(STATUSES, key=lambda s: page.index(f"| `{s}` | ")) == SEVERITY
+
+
+@pytest.mark.grading
+def test_a_sandbox_dies_with_the_grader_even_while_it_is_being_set_up(tmp_path):
+    from gdcourse.grading.sandbox import problems
+
+    if problems():
+        pytest.skip("; ".join(problems()))
+    marker = f"gdcourse-orphan-{os.getpid()}"
+    grader = f"""
+import os, sys, time
+from gdcourse.grading import sandbox
+real = sandbox._read_info
+def dying(fd, process):
+    info = real(fd, process)
+    time.sleep(0.5)  # bubblewrap's child is in its setup now, waiting to be released
+    os._exit(0)      # the grader dies before it releases it
+sandbox._read_info = dying
+view = sandbox.View(read_only=sorted({{os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}}))
+sandbox.Sandbox(sandbox.Limits()).start([sys.executable, "-I", "-S", "-c", "import time; time.sleep(60)  # {marker}"], view)
+"""
+    subprocess.run([sys.executable, "-c", grader], timeout=60)
+    deadline = time.monotonic() + 5
+    while (left := subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == []

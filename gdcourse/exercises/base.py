@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
+
+#: The seed of the fixed scenarios (public: they are the ones a student's ``check`` sees).
+FIXED_SEED = 20261125
+#: The name of a scenario repeated with fresh inputs (student-facing: it appears in messages).
+FRESH_INPUTS = "{name}, fresh inputs"
 
 
 @dataclass(frozen=True)
@@ -71,18 +76,33 @@ class Exercise:
         return tuple(f"{name}_new" for name in self.outputs)
 
     def scenarios(self) -> list:
-        return self.make_scenarios(np.random.default_rng(20261125))
+        """The fixed scenarios: the same every run, chosen so that each catalogued mistake shows."""
+        return self.make_scenarios(np.random.default_rng(FIXED_SEED))
 
-    def spec(self, scenarios, timeout: float) -> dict:
+    def grading_scenarios(self, secret_seed: int) -> list:
+        """The fixed scenarios, then the same scenarios again with inputs drawn from ``secret_seed``.
+
+        The grader draws the seed per run and never shows it to the sandbox, so that no table of answers
+        computed beforehand can pass.
+        """
+        fresh = self.make_scenarios(np.random.default_rng([FIXED_SEED, secret_seed]))
+        return self.scenarios() + [replace(s, name=FRESH_INPUTS.format(name=s.name)) for s in fresh]
+
+    def spec(self, scenarios, timeout: float, budget: float | None = None, forbid=("gdcourse",), no_processes: bool = False) -> dict:
         """The JSON-compatible instructions for :func:`gdcourse.exercises.harness.observe`."""
-        return {
+        spec = {
             "function": self.name,
             "inputs": list(self.inputs),
             "outputs": list(self.outputs),
             "labels": list(self.labels),
             "timeout": float(timeout),
+            "forbid": list(forbid),
+            "no_processes": bool(no_processes),
             "scenarios": [s.to_json() for s in scenarios],
         }
+        if budget is not None:
+            spec["budget"] = float(budget)
+        return spec
 
     def trajectory(self, step: Callable, scenario: Scenario) -> list:
         """Closed-loop outputs of a trusted step function (the reference or a mistake) on a scenario."""

@@ -1,0 +1,352 @@
+"""Grading a whole class: --jobs, resuming after kill -9, Dask, the class report, gradebook exports."""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gdcourse.exercises import EXERCISES
+from gdcourse.grading import Settings, grade
+from gdcourse.grading.lms import export
+from gdcourse.grading.report import load, statistics
+from gdcourse.grading.sandbox import problems
+
+pytestmark = pytest.mark.grading
+
+SOLUTIONS = {name: e.solution for name, e in EXERCISES.items()}
+IMPORTS = "import numpy as np"
+BUGS = {  # a class's typical mistakes, written as a student would
+    "no-bias": SOLUTIONS["adam_step"].replace("m_hat = m_new / (1 - beta1**r)", "m_hat = m_new").replace("v_hat = v_new / (1 - beta2**r)", "v_hat = v_new"),
+    "eps-inside": SOLUTIONS["adagrad_step"].replace("(np.sqrt(G_new) + eps)", "np.sqrt(G_new + eps)"),
+    "momentum-sign": SOLUTIONS["momentum_step"].replace("- eta * grad", "+ eta * grad"),
+}
+FAST = ["--timeout", "5", "--call-timeout", "1", "--no-report"]
+
+
+def notebook(*cells) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    return nbformat.writes(nb)
+
+
+def make_class(folder: Path, slow: int = 0, fast: bool = True) -> list:
+    """Eight submissions with overlapping mistakes (without ``fast``, none) and ``slow`` more that take a
+    few seconds each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    s, b = SOLUTIONS, BUGS
+    students = {
+        "s01.ipynb": [s["momentum_step"], s["adagrad_step"], s["rmsprop_step"], s["adam_step"]],
+        "s02.ipynb": [s["momentum_step"], b["eps-inside"], s["rmsprop_step"], b["no-bias"]],
+        "s03.ipynb": [b["momentum-sign"], b["eps-inside"], s["rmsprop_step"], b["no-bias"]],
+        "s04.ipynb": [b["momentum-sign"], s["adagrad_step"], b["no-bias"]],
+        "s05.ipynb": [s["momentum_step"], b["eps-inside"], "raise ValueError('oops')", b["no-bias"]],
+        "s06.ipynb": [s["momentum_step"]],
+        "s07.ipynb": [b["momentum-sign"], b["eps-inside"]],
+        "s08.ipynb": [s["momentum_step"], s["adagrad_step"], s["rmsprop_step"], s["adam_step"]],
+    }
+    if not fast:
+        students = {}
+    for i in range(slow):
+        students[f"t{i:02d}.ipynb"] = [s["momentum_step"], "import time\ntime.sleep(1.5)", s["adam_step"]]
+    for name, cells in students.items():
+        (folder / name).write_text(notebook(IMPORTS, *cells))
+    return sorted(students)
+
+
+def run(folder: Path, out: Path, *options, **popen) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), *FAST, *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, **popen)
+
+
+def csv_rows(path: Path) -> list:
+    with open(path, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.fixture(scope="module")
+def sandbox_available():
+    missing = problems()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail("the sandbox must work in CI: " + "; ".join(missing))
+        pytest.skip("; ".join(missing))
+
+
+@pytest.fixture(scope="module")
+def one_job(tmp_path_factory, sandbox_available):
+    folder = tmp_path_factory.mktemp("class")
+    names = make_class(folder)
+    out = tmp_path_factory.mktemp("jobs1") / "grades.csv"
+    result = run(folder, out, "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    return folder, out, names, result
+
+
+def comparable(rows: list) -> list:
+    return [{k: v for k, v in row.items()} for row in rows]
+
+
+def test_jobs_2_gives_the_same_csv_as_jobs_1(one_job, tmp_path):
+    folder, out1, names, result1 = one_job
+    out2 = tmp_path / "grades.csv"
+    result2 = run(folder, out2, "--jobs", "2")
+    assert result2.returncode == 0, result2.stderr
+    assert out2.read_text() == out1.read_text()
+    assert [r["submission"] for r in csv_rows(out1)] == names
+    # both runs report progress as plain lines (stderr is not a terminal): done/total, rate, time left
+    assert re.search(r"\[8/8\] \S+: \d/4 \w+ \(\d+\.\d s; \d+\.\d/min, 0:00 left\)", result2.stderr), result2.stderr
+
+
+def test_the_class_is_graded_as_written(one_job):
+    _, out, _, _ = one_job
+    rows = {r["submission"]: r for r in csv_rows(out)}
+    assert rows["s01.ipynb"]["total"] == "4" and rows["s08.ipynb"]["total"] == "4"
+    assert rows["s03.ipynb"]["mistakes"] == "momentum_step:sign;adagrad_step:eps-inside;adam_step:no-bias-correction"
+    assert rows["s05.ipynb"]["status"] == "error"
+
+
+def test_a_second_run_regrades_nothing(one_job):
+    folder, out, names, _ = one_job
+    before = out.read_text()
+    result = run(folder, out, "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert f"{len(names)} of {len(names)} already graded" in result.stderr
+    assert not re.search(r"\[\d+/\d+\]", result.stderr)  # no row graded
+    assert out.read_text() == before
+
+
+def test_a_changed_notebook_alone_is_regraded(one_job, tmp_path):
+    folder, out, names, _ = one_job
+    copy_folder, copy_out = tmp_path / "class", tmp_path / "grades.csv"
+    copy_folder.mkdir()
+    for name in names:
+        (copy_folder / name).write_bytes((folder / name).read_bytes())
+    for suffix in (".csv", ".sqlite", ".json"):
+        (tmp_path / f"grades{suffix}").write_bytes(out.with_suffix(suffix).read_bytes())
+    (copy_folder / "s06.ipynb").write_text(notebook(IMPORTS, *SOLUTIONS.values()))
+    result = run(copy_folder, copy_out, "--jobs", "1")
+    assert "7 of 8 already graded" in result.stderr and "[8/8] s06.ipynb: 4/4 ok" in result.stderr
+    rows = {r["submission"]: r["total"] for r in csv_rows(copy_out)}
+    assert rows["s06.ipynb"] == "4" and rows["s03.ipynb"] == "1"
+
+
+def test_kill_9_midway_loses_no_row_and_grades_nothing_twice(tmp_path, sandbox_available):
+    folder = tmp_path / "class"
+    names = make_class(folder, slow=6)
+    out = tmp_path / "out" / "grades.csv"
+    command = [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), *FAST, "--jobs", "1"]
+    private = tmp_path / "tmp"  # the sandboxes' folders, so that this test finds its own
+    private.mkdir()
+    env = {**os.environ, "TMPDIR": str(private)}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if out.exists() and len(csv_rows(out)) >= 9:  # the slow ones are being graded
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    before = csv_rows(out)
+    assert 9 <= len(before) < len(names)
+    assert all(row["status"] and row["total"].isdigit() for row in before)  # every row it holds is complete
+    deadline = time.monotonic() + 5  # bubblewrap ends each sandbox when its parent dies
+    while (left := subprocess.run(["pgrep", "-f", str(private)], capture_output=True, text=True).stdout.split()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == [], "a sandbox outlived the killed grader by 5 s"
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr
+    skipped = int(re.search(r"(\d+) of 14 already graded", result.stderr).group(1))
+    assert skipped in (len(before), len(before) + 1)  # + 1: killed between the journal's commit and the CSV
+    regraded = re.findall(r"\[\d+/\d+\] (\S+):", result.stderr)
+    assert len(regraded) == len(set(regraded)) == len(names) - skipped  # the rest, each once
+    assert not set(regraded) & {r["submission"] for r in before}
+    after = csv_rows(out)
+    assert [r["submission"] for r in after] == names
+    assert [r for r in after if r["submission"] in {b["submission"] for b in before}] == before
+
+
+def test_ctrl_c_stops_at_once_and_keeps_the_finished_rows(tmp_path, sandbox_available):
+    folder = tmp_path / "class"
+    names = make_class(folder, slow=4, fast=False)
+    out = tmp_path / "grades.csv"
+    command = [sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), *FAST, "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (out.exists() and csv_rows(out)):
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, error = process.communicate(timeout=60)
+    assert process.returncode == 130 and time.monotonic() - start < 10
+    assert "interrupted. Every finished row is in" in error and "Traceback" not in error
+    rows = csv_rows(out)
+    assert 1 <= len(rows) < len(names) and all(r["total"] == "2" for r in rows)
+
+
+# ---------------------------------------------------------------------------------------- Dask
+
+
+@pytest.fixture(scope="module")
+def cluster(sandbox_available):
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.worker.daemon": False}):
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+            with Client(local) as client:
+                yield client
+
+
+def test_dask_gives_the_local_csv_row_for_row(one_job, cluster, tmp_path):
+    folder, out_local, _, _ = one_job
+    out = tmp_path / "grades.csv"
+    grade(folder, out, scheduler=cluster, settings=Settings(timeout=5, call_timeout=1), progress=None, report=False)
+    assert csv_rows(out) == csv_rows(out_local)
+
+
+def test_a_worker_killed_mid_submission_loses_no_row(cluster, tmp_path):
+    folder = tmp_path / "class"
+    names = make_class(folder, slow=4, fast=False)
+    out = tmp_path / "grades.csv"
+    pids = cluster.run(os.getpid)
+    killed = []
+
+    def kill_one_busy_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            for address, keys in cluster.processing().items():
+                if keys and address in pids:
+                    os.kill(pids[address], signal.SIGKILL)
+                    killed.append(address)
+                    return
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_one_busy_worker)
+    killer.start()
+    grade(folder, out, scheduler=cluster, settings=Settings(timeout=5, call_timeout=1), progress=None, report=False)
+    killer.join()
+    assert killed, "no worker was busy"
+    rows = csv_rows(out)
+    assert [r["submission"] for r in rows] == names
+    assert all(r["status"] != "worker lost" for r in rows)
+    assert {r["submission"]: r["total"] for r in rows if r["submission"].startswith("t")} == {n: "2" for n in names if n.startswith("t")}
+
+
+def test_a_submission_whose_worker_dies_twice_is_worker_lost(cluster, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "lost.ipynb").write_text(notebook(IMPORTS, SOLUTIONS["momentum_step"], "import time\ntime.sleep(4)"))
+    out = tmp_path / "grades.csv"
+    kills = []
+
+    def kill_whoever_grades_it():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(kills) < 2:
+            for address, keys in cluster.processing().items():
+                if keys and address not in kills:
+                    try:
+                        pid = cluster.run(os.getpid, workers=[address])[address]
+                    except Exception:  # noqa: BLE001 - it is restarting
+                        continue
+                    time.sleep(1)  # mid-submission: its sandbox is running the notebook
+                    os.kill(pid, signal.SIGKILL)
+                    kills.append(address)
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_whoever_grades_it)
+    killer.start()
+    grade(folder, out, scheduler=cluster, settings=Settings(timeout=10, call_timeout=1), progress=None, report=False)
+    killer.join()
+    assert len(kills) == 2
+    rows = csv_rows(out)
+    assert [(r["submission"], r["status"], r["total"]) for r in rows] == [("lost.ipynb", "worker lost", "0")]
+    assert "died twice" in (tmp_path / "grades-feedback" / "lost.ipynb.txt").read_text()
+
+
+# -------------------------------------------------------------------------------- the report
+
+
+def independent_counts(path: Path) -> dict:
+    rows = csv_rows(path)
+    mistakes = Counter()
+    pairs = Counter()
+    for row in rows:
+        codes = sorted(c for c in row["mistakes"].split(";") if c)
+        mistakes.update(codes)
+        pairs.update(combinations(codes, 2))
+    return {"count": len(rows), "mistakes": mistakes, "pairs": {p: n for p, n in pairs.items() if n >= 2},
+            "statuses": Counter(r["status"] for r in rows), "passed": {n: sum(r[n] == "1" for r in rows) for n in EXERCISES},
+            "totals": Counter(int(r["total"]) for r in rows)}
+
+
+def test_the_reports_numbers_are_the_csvs(one_job, tmp_path):
+    _, out, _, _ = one_job
+    page = tmp_path / "report.html"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "report", str(out), "--out", str(page)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    counts = independent_counts(out)
+    stats = statistics(load(out))
+    assert stats["count"] == counts["count"] == 8
+    assert dict(stats["mistakes"]) == dict(counts["mistakes"])
+    assert {(a, b): n for a, b, n in stats["pairs"]} == counts["pairs"]
+    assert dict(stats["statuses"]) == dict(counts["statuses"])
+    assert stats["passed"] == counts["passed"]
+    assert {k: v for k, v in stats["totals"].items() if v} == dict(counts["totals"])
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    # "bias correction missing: 4 of 8 submissions, 50 %", with the catalogue's message
+    n = counts["mistakes"]["adam_step:no-bias-correction"]
+    assert n == 4 and f": {n} of 8 submissions, {round(100 * n / 8)} %" in text
+    assert "The bias correction is missing" in text
+    assert "adagrad_step:eps-inside and adam_step:no-bias-correction: 3 submissions" in text
+    assert text.count('alt="') == 3 and "http" not in text.replace("http-equiv", "")  # offline: nothing fetched
+    feedback_links = re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8"))
+    assert len(feedback_links) == 8 and all((page.parent / link).resolve().exists() for link in [l.replace("%20", " ") for l in feedback_links])
+
+
+def test_grade_writes_the_report_beside_the_csv(one_job, tmp_path):
+    folder, graded, _, _ = one_job
+    out = tmp_path / "grades.csv"
+    for suffix in (".sqlite", ".json"):  # resumes: nothing is regraded, the report is still written
+        out.with_suffix(suffix).write_bytes(graded.with_suffix(suffix).read_bytes())
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "5", "--call-timeout", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "Class report: 8 submissions" in (tmp_path / "grades-report.html").read_text()
+
+
+# ----------------------------------------------------------------------------------------- LMS
+
+
+def test_canvas_and_moodle_gradebooks(one_job, tmp_path):
+    _, out, names, _ = one_job
+    roster = tmp_path / "roster.csv"
+    roster.write_text("submission,Student,ID,SIS User ID,SIS Login ID,Section,Email address\n"
+                      "s01.ipynb,Kim Minji,101,2026001,mkim,A,mkim@example.edu\n")
+    canvas, moodle = tmp_path / "canvas.csv", tmp_path / "moodle.csv"
+    assert export(out, canvas, "canvas", points=10, roster=roster) == 8
+    rows = list(csv.reader(canvas.open()))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "gdcourse coding exercises"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "10"]
+    assert rows[2] == ["Kim Minji", "101", "2026001", "mkim", "A", "10"]
+    assert rows[3] == ["s02", "", "", "s02", "", "5"]
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "export", str(out), "--format", "moodle", "--out", str(moodle), "--roster", str(roster)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(moodle.open()))
+    assert rows[0] == ["Username", "Email address", "ID number", "gdcourse coding exercises", "gdcourse coding exercises - Feedback"]
+    assert rows[1] == ["", "mkim@example.edu", "", "4", "4/4; status ok"]
+    assert rows[2][0] == "s02" and rows[2][3] == "2"
