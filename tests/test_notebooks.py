@@ -58,6 +58,7 @@ def test_the_seven_chapters_exist():
         "05_adam",
         "06_beyond",
         "07_comparison",
+        "07_schedules",
     ]
 
 
@@ -126,7 +127,8 @@ def test_solutions_are_tagged_and_follow_their_exercise():
     assert len(labels) >= 3 * len(CHAPTERS)
 
 
-CODING_EXERCISES = {"02_momentum": "momentum_step", "03_adagrad": "adagrad_step", "04_rmsprop": "rmsprop_step", "05_adam": "adam_step"}
+CODING_EXERCISES = {"02_momentum": "momentum_step", "03_adagrad": "adagrad_step", "04_rmsprop": "rmsprop_step", "05_adam": "adam_step",
+                    "07_schedules": "warmup_cosine_step"}
 
 
 @pytest.mark.parametrize("chapter, name", sorted(CODING_EXERCISES.items()))
