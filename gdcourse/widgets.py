@@ -334,7 +334,10 @@ def explorer(optimizer_class: type[Optimizer], problems=None, problem: str = "qu
 
     ``initial`` sets hyperparameters (the class's defaults otherwise), a configuration flag such as
     ``eps_in_sqrt`` (the explorer then has a checkbox for it), or ``l2`` (a λ slider for
-    ``problem.with_l2(λ)``).  ``problems`` restricts the problem menu to some keys of
+    ``problem.with_l2(λ)``).  ``eta`` may be a learning-rate schedule
+    (:data:`gdcourse.explorer.kernels.SCHEDULES`, optionally inside ``LinearWarmup``): the explorer then
+    has a schedule menu, the schedule's parameters, the warm-up's length and a panel of η_r, and η is the
+    schedule's peak.  ``problems`` restricts the problem menu to some keys of
     :func:`gdcourse.problems.two_d`.
     """
     return Explorer([optimizer_class], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
@@ -347,7 +350,8 @@ def compare(first, second, problems=None, problem: str = "quadratic", steps: int
     ``{"eps_in_sqrt": True}``, ``{"l2": 0.1}`` (that run minimizes ``problem.with_l2(0.1)``),
     ``{"eta": 0.3}``, ``{"label": "..."}`` or ``{"color": "#0072B2", "dash": "--"}`` (by default the
     book's style, :func:`gdcourse.plotting.styles_for`).  A hyperparameter both runs have with the same initial
-    value is one control that moves both; otherwise each run has its own.
+    value is one control that moves both; otherwise each run has its own.  A schedule given as ``eta``
+    applies to both runs, except one given ``{"schedule": False}``, which keeps a constant η.
     """
     return Explorer([first, second], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
 
