@@ -247,7 +247,7 @@ export class Explorer {
     this.contourTitle = element("figcaption", { class: "gdx-title" }, this.contourBox);
     this.lossBox = element("figure", { class: "gdx-panel" }, this.figures);
     this.lossTitle = element("figcaption", { class: "gdx-title" }, this.lossBox);
-    this.contourSvg = select(this.contourBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
+    this.contourSvg = select(this.contourBox).append("svg").attr("class", "gdx-svg").attr("role", "group");  // a group: it holds the draggable start point (an img may hold nothing interactive)
     this.lossSvg = select(this.lossBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
     if (this.spec.schedule) {
       this.rateBox = element("figure", { class: "gdx-panel gdx-rate" }, this.figures);

@@ -47,7 +47,7 @@ export class MomentumPlane {
     this.figures = element("div", { class: "gdx-figures" }, root);
     this.planeBox = element("figure", { class: "gdx-panel" }, this.figures);
     this.errorBox = element("figure", { class: "gdx-panel" }, this.figures);
-    this.planeSvg = select(this.planeBox).append("svg").attr("class", "gdx-svg").attr("role", "img").attr("aria-label", t("planeLabel"));
+    this.planeSvg = select(this.planeBox).append("svg").attr("class", "gdx-svg").attr("role", "group").attr("aria-label", t("planeLabel"));  // a group: it holds the draggable point
     this.errorSvg = select(this.errorBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
     this.legend = element("ul", { class: "gdx-legend" }, root);
     REGION_KEYS.forEach((key, i) => {
