@@ -4,6 +4,8 @@ r"""Interactive explorers: sliders, a draggable start point, the path and the lo
 >>> widgets.explorer(Momentum, eta=0.5, alpha=0.9)                   # doctest: +SKIP
 >>> widgets.compare(Momentum, Nesterov, eta=0.5, alpha=0.9)          # doctest: +SKIP
 >>> widgets.compare(gdcourse.AdamW, (gdcourse.Adam, {"l2": 0.1}))    # doctest: +SKIP
+>>> from gdcourse.schedules import CosineAnnealing, LinearWarmup
+>>> widgets.explorer(Momentum, eta=LinearWarmup(CosineAnnealing(0.5, T=180), steps=20))  # doctest: +SKIP
 
 An explorer is one JavaScript module (``site/explorer/``, shipped in ``gdcourse/explorer/static/``)
 that runs the optimizer in the reader's browser with code generated from gdcourse's own ``update``
@@ -32,10 +34,11 @@ import traitlets
 from gdcourse import analysis, plotting
 from gdcourse.explorer import kernels
 from gdcourse.explorer.bundle import module_source
-from gdcourse.explorer.kernels import MAX_STEPS, flags_of, optimizer_class, problem_catalogue
-from gdcourse.explorer.settings import SLIDERS, STEPS, check_settings, run_settings
+from gdcourse.explorer.kernels import MAX_STEPS, SCHEDULES, flags_of, optimizer_class, problem_catalogue
+from gdcourse.explorer.settings import SCHEDULE_SLIDERS, SLIDERS, STEPS, check_settings, describe_schedule, run_settings
 from gdcourse.optimizers import HYPERPARAMETERS, Optimizer, check_hyperparameter
 from gdcourse.run import Trajectory
+from gdcourse.schedules import Schedule
 
 __all__ = ["LANGUAGE", "SLIDERS", "Figure", "Explorer", "MomentumPlane", "explorer", "compare", "momentum_plane", "run_settings"]
 
@@ -96,7 +99,26 @@ def _entry(entry) -> tuple[type, dict]:
         )
     if not isinstance(options, dict):
         raise ValueError(f"the options of {cls.__name__} must be a dict (hyperparameters, flags, 'l2', 'label'); got {options!r}")
+    if isinstance(options.get("eta"), Schedule):
+        raise ValueError(
+            f"a schedule belongs to the whole explorer: give it as eta=... of explorer() or compare(), and "
+            f"{{'schedule': False}} to the run that keeps a constant η; got {options['eta']!r} for {cls.__name__}"
+        )
     return cls, dict(options)
+
+
+def _schedule_controls(described: dict) -> tuple[dict, dict]:
+    """The explorer's schedule controls (its spec) and their first values (settings): a menu of
+    :data:`~gdcourse.explorer.kernels.SCHEDULES`, each schedule's parameters, the warm-up's length."""
+    controls, settings = [], {"schedule": described["name"]}
+    for name, (_, defaults) in SCHEDULES.items():
+        for parameter, default in defaults.items():
+            key = f"{name}.{parameter}"
+            controls.append({"key": key, "name": parameter, "schedule": name, **SCHEDULE_SLIDERS[key]})
+            settings[key] = described[parameter] if name == described["name"] else default
+    controls.append({"key": "warmup", "name": "warmup", "schedule": None, **SCHEDULE_SLIDERS["warmup"]})
+    settings["warmup"] = described["warmup"]
+    return {"names": list(SCHEDULES), "controls": controls}, settings
 
 
 class Explorer(Figure):
@@ -109,6 +131,10 @@ class Explorer(Figure):
 
     def __init__(self, runs, *, problems=None, problem: str = "quadratic", steps: int = 200, start=None, language=None, **initial):
         entries = [_entry(e) for e in runs]
+        schedule = None
+        if isinstance(initial.get("eta"), Schedule):
+            schedule = describe_schedule(initial["eta"])  # ValueError for what the explorer cannot show
+            initial["eta"] = initial["eta"].eta  # the peak η: the eta control
         if not 1 <= len(entries) <= 2:
             raise ValueError(f"an explorer shows one or two runs; got {len(entries)}")
         catalogue = problem_catalogue()
@@ -128,7 +154,7 @@ class Explorer(Figure):
 
         runs_spec, values, flags = [], [], []
         for cls, options in entries:
-            allowed = {*cls.hyperparameter_names, *flags_of(cls), "l2", "label", "color", "dash"}
+            allowed = {*cls.hyperparameter_names, *flags_of(cls), "l2", "label", "color", "dash", *(["schedule"] if schedule else [])}
             wrong = sorted(set(options) - allowed)
             if wrong:
                 raise ValueError(f"{cls.__name__} has no option(s) {wrong}; it takes {sorted(allowed)}")
@@ -141,7 +167,8 @@ class Explorer(Figure):
                 value["l2"] = l2
             values.append(value)
             flags.append(flag)
-            runs_spec.append({"optimizer": cls.__name__, "label": options.get("label"), "flags": {}, "bind": {}})
+            scheduled = schedule is not None and options.get("schedule", True) is not False
+            runs_spec.append({"optimizer": cls.__name__, "label": options.get("label"), "flags": {}, "bind": {}, "schedule": scheduled})
 
         # One control per setting; a setting that two runs share with the same value is one control.
         controls, settings = [], {}
@@ -177,6 +204,9 @@ class Explorer(Figure):
         settings.update(problem=problem, steps=int(steps), start=[float(x) for x in start])
         spec = {"kind": "explorer", "runs": runs_spec, "controls": controls, "problems": keys,
                 "steps": {"low": STEPS[0], "high": STEPS[1], "step": STEPS[2], "max": MAX_STEPS}}
+        if schedule is not None:
+            spec["schedule"], first = _schedule_controls(schedule)
+            settings.update(first)
         super().__init__(spec, settings, language)
         for i in range(len(entries)):
             check_settings(self.settings_of(i))  # e.g. a start that is not two finite numbers
@@ -191,6 +221,8 @@ class Explorer(Figure):
             label += ", ε inside √"
         if "l2" in spec["bind"]:
             label += " + L2"
+        if spec.get("schedule") is False:
+            label += ", constant η"
         return label
 
     # ------------------------------------------------------------------ settings
@@ -207,6 +239,9 @@ class Explorer(Figure):
             s[flag] = bool(self.settings[run_spec["bind"][flag]]) if flag in run_spec["bind"] else bool(run_spec["flags"].get(flag, False))
         for name in cls.hyperparameter_names:
             s[name] = self.settings[run_spec["bind"][name]]
+        if run_spec.get("schedule"):
+            name = self.settings["schedule"]
+            s["schedule"] = {"name": name, **{p: self.settings[f"{name}.{p}"] for p in SCHEDULES[name][1]}, "warmup": self.settings["warmup"]}
         s["problem"] = self.settings["problem"]
         if "l2" in run_spec["bind"]:
             s["l2"] = self.settings[run_spec["bind"]["l2"]]
@@ -217,12 +252,29 @@ class Explorer(Figure):
     def set(self, i: int = 0, **changes) -> None:
         """Change run ``i``'s settings by name (``eta=0.1``, ``problem="Rosenbrock"``, ``start=[1, 2]``).
 
-        A new problem brings its own start point unless ``start`` is given too.  The explorer redraws.
+        With a schedule: ``schedule="StepDecay"`` (or a settings object's ``{"name": ..., ...}``),
+        ``warmup=20``, and the current schedule's parameters by name (``T=300``).  A new problem
+        brings its own start point unless ``start`` is given too.  The explorer redraws.
         """
         run_spec = self.spec["runs"][i]
         settings = dict(self.settings)
+        scheduled = "schedule" in self.spec
         for name, value in changes.items():
-            if name in ("problem", "steps", "start"):
+            if scheduled and name == "schedule":
+                described = value if isinstance(value, dict) else {"name": value}
+                if described.get("name") not in SCHEDULES:
+                    raise ValueError(f"schedule must be one of {list(SCHEDULES)}; got {value!r}")
+                settings["schedule"] = described["name"]
+                for key, v in described.items():
+                    if key == "warmup":
+                        settings["warmup"] = v
+                    elif key != "name":
+                        settings[f"{described['name']}.{key}"] = v
+            elif scheduled and name == "warmup":
+                settings["warmup"] = value
+            elif scheduled and name in SCHEDULES[settings["schedule"]][1]:
+                settings[f"{settings['schedule']}.{name}"] = value
+            elif name in ("problem", "steps", "start"):
                 settings[name] = list(value) if name == "start" else value
             elif name in run_spec["bind"]:
                 settings[run_spec["bind"][name]] = value
@@ -282,7 +334,10 @@ def explorer(optimizer_class: type[Optimizer], problems=None, problem: str = "qu
 
     ``initial`` sets hyperparameters (the class's defaults otherwise), a configuration flag such as
     ``eps_in_sqrt`` (the explorer then has a checkbox for it), or ``l2`` (a λ slider for
-    ``problem.with_l2(λ)``).  ``problems`` restricts the problem menu to some keys of
+    ``problem.with_l2(λ)``).  ``eta`` may be a learning-rate schedule
+    (:data:`gdcourse.explorer.kernels.SCHEDULES`, optionally inside ``LinearWarmup``): the explorer then
+    has a schedule menu, the schedule's parameters, the warm-up's length and a panel of η_r, and η is the
+    schedule's peak.  ``problems`` restricts the problem menu to some keys of
     :func:`gdcourse.problems.two_d`.
     """
     return Explorer([optimizer_class], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
@@ -295,7 +350,8 @@ def compare(first, second, problems=None, problem: str = "quadratic", steps: int
     ``{"eps_in_sqrt": True}``, ``{"l2": 0.1}`` (that run minimizes ``problem.with_l2(0.1)``),
     ``{"eta": 0.3}``, ``{"label": "..."}`` or ``{"color": "#0072B2", "dash": "--"}`` (by default the
     book's style, :func:`gdcourse.plotting.styles_for`).  A hyperparameter both runs have with the same initial
-    value is one control that moves both; otherwise each run has its own.
+    value is one control that moves both; otherwise each run has its own.  A schedule given as ``eta``
+    applies to both runs, except one given ``{"schedule": False}``, which keeps a constant η.
     """
     return Explorer([first, second], problems=problems, problem=problem, steps=steps, start=start, language=language, **initial)
 

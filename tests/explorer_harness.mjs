@@ -4,10 +4,12 @@
 // moved by one ulp) or
 // {"step": {"optimizer", flags..., "w", "g", "state", "r", "hyperparameters"}} (one update) or
 // {"problem": key, "w": [..], "lam"?: λ, "batch"?: [X, y]} (f and grad at w), {"analysis": name, "args": [..]}
-// or {"format": x, "digits": n} (the page's number format).
+// or {"format": x, "digits": n} (the page's number format)
+// or {"call": name, "args": [..]} (a function of the prefix's GDCOURSE, for tests with their own prefix)
+// or {"rates": settings} (η_r for r = 1 … settings.steps under settings.schedule, as the page computes it).
 // Non-finite numbers travel as {"float": "NaN"}, {"float": "Infinity"}, {"float": "-Infinity"}.
 import { readFileSync } from "node:fs";
-import { run, variantKey } from "../site/explorer/run.js";
+import { run, scheduleOf, variantKey } from "../site/explorer/run.js";
 import { formatG } from "../site/explorer/strings.js";
 
 const G = new Function(readFileSync(process.argv[2], "utf8") + "\nreturn GDCOURSE;")();
@@ -49,6 +51,11 @@ function answer(request) {
     const p = G.problems[request.problem];
     if (request.lam !== undefined) return { f: p.fL2(request.w, request.lam), grad: p.gradL2(request.w, request.lam, ...(request.batch || [])) };
     return { f: p.f(request.w), grad: p.grad(request.w, ...(request.batch || [])) };
+  }
+  if (request.call) return G[request.call](...request.args);
+  if (request.rates) {
+    const rate = scheduleOf(G, request.rates);
+    return Array.from({ length: request.rates.steps }, (_, k) => rate(k + 1));
   }
   if (request.analysis) return G.analysis[request.analysis](...request.args);
   if ("format" in request) return formatG(request.format, request.digits);

@@ -94,3 +94,32 @@ def test_anywidget_renders_the_explorer_with_the_same_numbers(page_of, browser):
         assert visit.console_errors == [], visit.console_errors
     finally:
         visit.close()
+
+
+def test_anywidget_renders_an_explorer_with_a_schedule(page_of, browser):
+    from gdcourse.schedules import LinearWarmup, StepDecay
+
+    explorer = widgets.compare(gdcourse.SGDMomentum, gdcourse.Momentum, eta=LinearWarmup(StepDecay(0.5, 30), 10), alpha=0.9)
+    visit = Visit(browser, page_of(explorer))
+    try:
+        visit.page.wait_for_selector("[data-gdcourse-explorer]", timeout=30000)
+        api = "document.querySelector('[data-gdcourse-explorer]').gdcourseExplorer"
+        assert visit.page.evaluate(f"() => [{api}.settings(0), {api}.settings(1)]") == [explorer.settings_of(0), explorer.settings_of(1)]
+        for i in (0, 1):  # pow (factor ** k) may differ from numpy's in the last bit
+            path = np.array(visit.page.evaluate(f"() => {api}.trajectory({i})"), dtype=float)
+            np.testing.assert_allclose(path, explorer.trajectory(i).w, rtol=1e-12, atol=1e-300)
+        # the reader picks another schedule with the keyboard: its parameters appear, the runs follow
+        root = visit.page.locator("[data-gdcourse-explorer]")
+        menu = root.locator("[data-key=schedule] select")
+        menu.focus()
+        menu.press("ArrowDown")  # StepDecay -> ExponentialDecay
+        moved = visit.page.evaluate(f"() => {api}.settings(0)")
+        assert moved["schedule"] == {"name": "ExponentialDecay", "factor": 0.99, "warmup": 10}
+        assert root.locator("[data-key='ExponentialDecay.factor']").is_visible()
+        assert not root.locator("[data-key='StepDecay.factor']").is_visible()
+        path = np.array(visit.page.evaluate(f"() => {api}.trajectory(0)"), dtype=float)
+        np.testing.assert_allclose(path, widgets.run_settings(moved).w, rtol=1e-12, atol=1e-300)
+        assert visit.external == [] and visit.failed == []
+        assert visit.console_errors == [], visit.console_errors
+    finally:
+        visit.close()

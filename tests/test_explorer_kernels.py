@@ -224,3 +224,94 @@ def test_page_formats_numbers_as_python(prefix, rng):
     values += list(10.0 ** rng.uniform(-20, 20, 200) * rng.choice([-1, 1], 200))
     requests = [{"format": float(v), "digits": d} for v in values for d in (3, 4)]
     assert node_answers(prefix, requests) == [format(float(v), f".{d}g") for v in values for d in (3, 4)]
+
+
+# --------------------------------------------------------------------------- learning-rate schedules
+def test_floor_divide_helper_is_numpys_floor_divide(tmp_path, rng):
+    from gdcourse.explorer.javascript import HELPERS, function
+    from gdcourse.explorer.trace import Tensor
+
+    a, b = Tensor.input("a"), Tensor.input("b")
+    prefix = tmp_path / "floor.js"
+    q = a // b
+    # 1 / q tells -0 from 0, which JSON cannot
+    prefix.write_text(HELPERS + function("fd", ["a", "b"], (q, 1 / q)) + "\nconst GDCOURSE = {fd};\n", encoding="utf-8")
+    pairs = [(float(x), float(y)) for x, y in zip(rng.integers(-3000, 3000, 300), rng.integers(1, 300, 300))]
+    pairs += [(float(x), float(y)) for x, y in zip(rng.normal(size=300) * 10.0 ** rng.uniform(-3, 5, 300), rng.normal(size=300) * 10.0 ** rng.uniform(-3, 3, 300))]
+    pairs += [(0.0, 3.0), (-0.0, 3.0), (0.0, -3.0), (5.0, 0.0), (-5.0, 0.0), (0.0, 0.0), (7.0, float("inf")), (-7.0, float("inf")),
+              (float("inf"), 2.0), (float("nan"), 2.0), (2.0, float("nan")), (1e308, 1e-308), (-1.0, 3.0), (6.0, -3.0), (0.3, 0.1)]
+    got = node_answers(prefix, [{"call": "fd", "args": [x, y]} for x, y in pairs])
+    with np.errstate(all="ignore"):
+        quotients = [np.floor_divide(np.float64(x), np.float64(y)) for x, y in pairs]
+        want = [[float(q), float(1 / q)] for q in quotients]
+    same = lambda u, v: u == v or (np.isnan(u) and np.isnan(v))  # noqa: E731
+    for (x, y), g, w in zip(pairs, got, want):
+        assert same(g[0], w[0]) and same(g[1], w[1]), (x, y, g, w)
+
+
+def _random_schedules(rng, n):
+    """Schedule settings ({name, parameters, warmup}) of every kind, with and without a warm-up."""
+    draws = {
+        "step_size": lambda: int(rng.integers(1, 400)),
+        "factor": lambda: float(rng.uniform(0.05, 1.0)),
+        "tau": lambda: float(10.0 ** rng.uniform(-1, 3)),
+        "power": lambda: float(rng.uniform(0.2, 2.0)),
+        "T": lambda: int(rng.integers(1, 600)),
+    }
+    out = []
+    for k in range(n):
+        for name, (_, defaults) in kernels.SCHEDULES.items():
+            spec = {"name": name, **{p: draws[p]() for p in defaults}, "warmup": int(rng.integers(1, 150)) if k % 2 else 0}
+            if name == "ExponentialDecay":
+                spec["factor"] = float(1 - 10.0 ** rng.uniform(-4, -1))
+            out.append(spec)
+    return out
+
+
+def test_schedule_kernels_equal_gdcourse_schedules(prefix, rng):
+    from gdcourse.explorer.settings import schedule_of
+
+    specs = _random_schedules(rng, 12)
+    etas = [float(10.0 ** rng.uniform(-3, 0)) for _ in specs]
+    got = node_answers(prefix, [{"rates": {"eta": eta, "schedule": spec, "steps": 700}} for spec, eta in zip(specs, etas)])
+    exact = 0
+    for spec, eta, values in zip(specs, etas, got):
+        want = schedule_of(spec, eta).values(700)
+        # pow (factor ** k) and cos may differ from numpy's in the last bit, the rest is IEEE arithmetic;
+        # 1 + cos(x) near x = π turns cos's last bit into a few ulps of η
+        np.testing.assert_allclose(values, want, rtol=4e-16, atol=1e-15 * eta, err_msg=str(spec))
+        exact += bool(np.array_equal(values, want))
+        assert values[0] == (0.0 if spec["warmup"] else eta), spec
+    print(f"{exact} of {len(specs)} schedules equal bit for bit over 700 steps")
+    assert exact >= len(specs) // 4
+
+
+def test_runs_under_a_schedule_equal_gdcourse_run(prefix, rng):
+    specs = _random_schedules(rng, 4)
+    problems = list(two_d())
+    settings = []
+    for k, spec in enumerate(specs):
+        name = list(kernels.OPTIMIZERS)[k % len(kernels.OPTIMIZERS)]
+        cls = kernels.OPTIMIZERS[name]
+        key = problems[k % len(problems)]
+        s = {"optimizer": name, **random_hyperparameters(cls, rng), "schedule": spec, "problem": key,
+             "steps": 400, "start": list(two_d()[key].start)}
+        for flag in kernels.flags_of(cls):
+            s[flag] = bool(k % 2)
+        settings.append(s)
+    answers = node_answers(prefix, [{"run": s} for s in settings])
+    nudged = node_answers(prefix, [{"run": s, "nudgePow": True} for s in settings])
+    checked = 0
+    for s, got, other in zip(settings, answers, nudged):
+        if _moves(got, other):
+            continue
+        want = run_settings(s)
+        checked += 1
+        assert got["divergedAt"] == want.diverged_at, s
+        np.testing.assert_allclose(np.array(got["path"]).reshape(-1, 2), want.w, rtol=1e-9, atol=1e-300, err_msg=str(s))
+    print(f"{checked} of {len(settings)} scheduled runs checked")
+    assert checked >= 0.8 * len(settings)
+    # the schedule reaches the run: a warm-up from 0 leaves the first step at the start
+    first = next(s for s in settings if s["schedule"]["warmup"] > 0)
+    got = node_answers(prefix, [{"run": {**first, "steps": 1}}])[0]
+    assert np.array_equal(np.array(got["path"]).reshape(-1, 2)[1], np.array(first["start"])) or first["optimizer"] == "AdaDelta"

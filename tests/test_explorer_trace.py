@@ -37,6 +37,26 @@ def test_indexing_stack_and_products_with_constant_matrices():
     assert (X @ w).shape == (3,) and (w @ X.T).shape == (3,) and len(X) == 3
 
 
+def test_floor_division_and_cosine_of_the_schedules_become_nodes():
+    r, s = Tensor.input("r"), Tensor.input("s")
+    assert str(((r - 1) // s).nodes[()]) == "floor_divide((r - 1.0), s)"
+    assert str((0 // s).nodes[()]) == "floor_divide(0.0, s)"  # Python's 0 // traced: __rfloordiv__
+    assert str(np.cos(np.pi * r).nodes[()]) == "cos((3.141592653589793 * r))"
+    assert "floor_divide(t0, step_size)" in kernels.trace_schedule("StepDecay", warmup=False)
+    assert "Math.cos(" in kernels.trace_schedule("CosineAnnealing", warmup=False)
+
+
+def test_a_schedule_is_traced_through_its_own_rate(monkeypatch):
+    from gdcourse import schedules
+
+    before = kernels.trace_schedule("ExponentialDecay", warmup=True)
+    assert "function ExponentialDecay_warmup(r, eta, factor, W)" in before
+    assert "t0 = r <= W" in before  # LinearWarmup's own np.where(r <= W, ...)
+    monkeypatch.setattr(schedules.ExponentialDecay, "rate", lambda self, r: self.eta * self.factor ** (2 * (r - 1)))
+    after = kernels.trace_schedule("ExponentialDecay", warmup=True)
+    assert after != before and "2 * " in after
+
+
 def test_what_cannot_be_traced_is_refused_with_a_reason():
     w = Tensor.input("w", (2,))
     with pytest.raises(TracingError, match="branches on a traced value"):

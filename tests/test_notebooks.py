@@ -58,6 +58,7 @@ def test_the_seven_chapters_exist():
         "05_adam",
         "06_beyond",
         "07_comparison",
+        "07_schedules",
     ]
 
 
@@ -133,6 +134,7 @@ CODING_EXERCISES = [
     ("03_adagrad", "adagrad_step"),
     ("04_rmsprop", "rmsprop_step"),
     ("05_adam", "adam_step"),
+    ("07_schedules", "warmup_cosine_step"),
 ]
 
 

@@ -2,9 +2,9 @@
 
 For each explorer of each chapter page:
 - what it draws is gdcourse.run: for ≥ 5 settings (start moved, a hyperparameter changed, the problem
-  switched, a diverging setting, …) the path read from the page equals
-  ``gdcourse.widgets.run_settings(settings)`` to 1e-9 relative, it diverges at the same step, and its
-  status line says what gdcourse says;
+  switched, a diverging setting, every schedule of an explorer with a schedule, …) the path read from the
+  page equals ``gdcourse.widgets.run_settings(settings)`` to 1e-9 relative, it diverges at the same step,
+  its status line says what gdcourse says, and the learning rates it draws are the schedule's;
 - every control redraws the figure (its pixels change), and works with the keyboard alone: each
   control takes the focus, shows a focus ring and reacts to its keys; the start point moves with the
   arrow keys, a click and a drag;
@@ -28,6 +28,7 @@ from browser_support import CHAPTERS, PAGES, SCREENSHOTS, SITE, Visit, unavailab
 from gdcourse import analysis
 from gdcourse.explorer import kernels
 from gdcourse.explorer.bundle import MODULE_NAME
+from gdcourse.explorer.settings import schedule_of
 from gdcourse.widgets import run_settings
 
 CATALOGUE = kernels.problem_catalogue()
@@ -36,7 +37,8 @@ PLANES = '[data-gdcourse-figure="momentum-plane"]'
 # A second value for a hyperparameter, within its slider's range.
 OTHER = {"eta": None, "alpha": 0.5, "gamma": 0.8, "rho": 0.9, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.05, "l2": 0.05}
 TYPED = {"eta": "0.01", "alpha": "0.3", "gamma": "0.5", "rho": "0.5", "beta1": "0.5", "beta2": "0.9", "eps": "0.1",
-         "weight_decay": "0.5", "l2": "0.5", "steps": "40", "eta_lambda": "3.5"}
+         "weight_decay": "0.5", "l2": "0.5", "steps": "40", "eta_lambda": "3.5",
+         "step_size": "10", "factor": "0.5", "tau": "10", "power": "0.5", "T": "60", "warmup": "10"}
 SHOWN = {}  # page -> True once its explorers were photographed
 
 
@@ -77,6 +79,13 @@ def cases_for(settings: list[dict], runs: list[dict]) -> list[tuple[dict, int, s
         for name, key in runs[1]["bind"].items():
             if key != name and name in OTHER and OTHER[name] is not None:  # a control of the second run only
                 cases.append(({name: OTHER[name]}, 1, "hyperparameter"))
+    scheduled = next((s["schedule"] for s in settings if "schedule" in s), None)
+    if scheduled is not None:
+        i = next(k for k, s in enumerate(settings) if "schedule" in s)
+        for name, (_, defaults) in kernels.SCHEDULES.items():
+            for warmup in (0, 25):
+                cases.append(({"schedule": {"name": name, **defaults, "warmup": warmup}}, i, "schedule"))
+        cases.append(({"warmup": 40, "eta": first["eta"] * 2}, i, "schedule"))
     return cases
 
 
@@ -126,7 +135,7 @@ RUN_CASES = """([j, cases]) => {
   const out = cases.map(([changes, i]) => {
     reset();
     api.set(changes, i);
-    const seen = runs.map((k) => ({ settings: api.settings(k), path: api.trajectory(k), result: api.result(k) }));
+    const seen = runs.map((k) => ({ settings: api.settings(k), path: api.trajectory(k), result: api.result(k), rates: api.rates(k) }));
     Math.pow = nudged; flip = 1;
     try { api.set({}, 0); return { seen, nudged: runs.map((k) => api.trajectory(k)) }; } finally { Math.pow = nativePow; }
   });
@@ -159,10 +168,16 @@ def check_exact(visit: Visit, j: int) -> None:
             np.testing.assert_allclose(path, want.w, rtol=1e-9, atol=1e-300, err_msg=label)
             assert seen["result"]["divergedAt"] == want.diverged_at, label
             assert seen["result"]["status"].endswith(status_of(seen["settings"], want)), (label, seen["result"]["status"])
+            s = seen["settings"]
+            if "schedule" in s:  # the η_r panel draws the schedule's values (cos may differ in the last bit)
+                rates = schedule_of(s["schedule"], s["eta"]).values(s["steps"]) if s["steps"] else np.zeros(0)
+                np.testing.assert_allclose(seen["rates"], rates, rtol=4e-16, atol=1e-15 * s["eta"], err_msg=label)
+            else:
+                assert seen["rates"] == [s["eta"]] * s["steps"], label
             if k == i:
                 checked[kind] = checked.get(kind, 0) + 1
     assert sum(checked.values()) >= 5, checked
-    for kind in ("start", "hyperparameter", "problem", "diverging"):
+    for kind in ("start", "hyperparameter", "problem", "diverging") + (("schedule",) if any("schedule" in s for s in settings) else ()):
         assert checked.get(kind), f"explorer {j}: no {kind} setting could be compared ({checked})"
 
 
@@ -214,47 +229,71 @@ def focus_ring(control) -> tuple[str, float]:
     return style[0], style[1]
 
 
+def exercise_field(visit: Visit, root_selector: str, j: int, field) -> None:
+    """Every control of one field: the keyboard changes it, it shows a focus ring, the figure redraws."""
+    page = visit.page
+    root = page.locator(root_selector).nth(j)
+    key = field.get_attribute("data-key")
+    name = re.sub(r"_\d$", "", key).split(".")[-1]  # "eta_2" -> "eta", "StepDecay.factor" -> "factor"
+    for control, how in _controls_of(field):
+        before_state, before_pixels = state_of(visit, root_selector, j), figure_pixels(root)
+        control.focus()
+        if how == "range":
+            # the keyboard: an arrow key moves the value one position (and announces it by its value)
+            value = control.input_value()
+            at_end = control.evaluate("e => Number(e.value) >= Number(e.max)")
+            control.press("ArrowLeft" if at_end else "ArrowRight")
+            assert control.input_value() != value, f"{key}: the arrow key did not move the slider"
+            assert control.get_attribute("aria-valuetext") == field.locator("input[type=number]").input_value(), key
+            label = field.locator("label").inner_text()
+            assert page.get_by_role("slider", name=label, exact=True).count() >= 1, f"{key}: the slider is not announced as {label!r}"
+            assert state_of(visit, root_selector, j) != before_state, f"{key}: an arrow key changed nothing"
+            control.press("Home" if at_end else "End")  # and a large move, which must show
+        elif how == "number":
+            typed = TYPED.get(name) or _inside_window(visit, root_selector, j, key)
+            if control.input_value() == typed:
+                typed = str(float(typed) / 2)
+            control.fill(typed)
+            control.press("Enter")
+        elif how == "select":
+            value = control.input_value()
+            control.press("ArrowDown")
+            if control.input_value() == value:
+                control.press("ArrowUp")
+            assert control.input_value() != value, f"{key}: the arrow keys did not change the problem"
+        elif how == "checkbox":
+            control.press("Space")
+        ring = focus_ring(control)
+        assert ring[0] != "none" and ring[1] >= 2, f"{key} ({how}): no visible focus ring: {ring}"
+        assert state_of(visit, root_selector, j) != before_state, f"{key} ({how}): the settings did not change"
+        assert figure_pixels(root) != before_pixels, f"{key} ({how}): the figure did not change"
+
+
 def check_controls(visit: Visit, root_selector: str, j: int) -> None:
     page = visit.page
     root = page.locator(root_selector).nth(j)
     fields = root.locator(".gdx-field")
     assert fields.count() >= 3
     for f in range(fields.count()):
-        field = fields.nth(f)
-        key = field.get_attribute("data-key")
-        name = re.sub(r"_\d$", "", key)
-        for control, how in _controls_of(field):
-            before_state, before_pixels = state_of(visit, root_selector, j), figure_pixels(root)
-            control.focus()
-            if how == "range":
-                # the keyboard: an arrow key moves the value one position (and announces it by its value)
-                value = control.input_value()
-                at_end = control.evaluate("e => Number(e.value) >= Number(e.max)")
-                control.press("ArrowLeft" if at_end else "ArrowRight")
-                assert control.input_value() != value, f"{key}: the arrow key did not move the slider"
-                assert control.get_attribute("aria-valuetext") == field.locator("input[type=number]").input_value(), key
-                label = field.locator("label").inner_text()
-                assert page.get_by_role("slider", name=label, exact=True).count() >= 1, f"{key}: the slider is not announced as {label!r}"
-                assert state_of(visit, root_selector, j) != before_state, f"{key}: an arrow key changed nothing"
-                control.press("Home" if at_end else "End")  # and a large move, which must show
-            elif how == "number":
-                typed = TYPED.get(name) or _inside_window(visit, root_selector, j, key)
-                if control.input_value() == typed:
-                    typed = str(float(typed) / 2)
-                control.fill(typed)
-                control.press("Enter")
-            elif how == "select":
-                value = control.input_value()
-                control.press("ArrowDown")
-                if control.input_value() == value:
-                    control.press("ArrowUp")
-                assert control.input_value() != value, f"{key}: the arrow keys did not change the problem"
-            elif how == "checkbox":
-                control.press("Space")
-            ring = focus_ring(control)
-            assert ring[0] != "none" and ring[1] >= 2, f"{key} ({how}): no visible focus ring: {ring}"
-            assert state_of(visit, root_selector, j) != before_state, f"{key} ({how}): the settings did not change"
-            assert figure_pixels(root) != before_pixels, f"{key} ({how}): the figure did not change"
+        if fields.nth(f).is_visible():  # a schedule's parameters show only while it is chosen
+            exercise_field(visit, root_selector, j, fields.nth(f))
+    menu = root.locator("[data-key=schedule] select")
+    if menu.count():
+        # every schedule: choose it with the keyboard, then work each of its own parameters
+        names = menu.evaluate("e => [...e.options].map((o) => o.value)")
+        for name in names:
+            menu.focus()
+            for _ in range(len(names)):
+                if menu.input_value() == name:
+                    break
+                menu.press("ArrowDown" if names.index(menu.input_value()) < names.index(name) else "ArrowUp")
+            assert menu.input_value() == name
+            own = root.locator(f'.gdx-field[data-key^="{name}."]')
+            for f in range(own.count()):
+                assert own.nth(f).is_visible(), f"{name}: its parameter {own.nth(f).get_attribute('data-key')} is hidden"
+                exercise_field(visit, root_selector, j, own.nth(f))
+            others = root.locator(f'.gdx-field[data-key*="."]:not([data-key^="{name}."])')
+            assert all(not others.nth(f).is_visible() for f in range(others.count())), f"{name}: another schedule's parameters show"
     # the start point (the ring on the plot): arrow keys, a click on the plot, a drag
     marker = root.locator(".gdx-start")
     before_state, before_pixels = state_of(visit, root_selector, j), figure_pixels(root)

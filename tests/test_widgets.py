@@ -10,6 +10,7 @@ import pytest
 import gdcourse
 from gdcourse import analysis, problems, widgets
 from gdcourse.explorer.bundle import module_source
+from gdcourse.schedules import CosineAnnealing, CosineWarmRestarts, ExponentialDecay, LinearWarmup, StepDecay
 
 
 def test_explorer_has_controls_for_the_optimizers_own_hyperparameters_and_flag():
@@ -78,6 +79,66 @@ def test_compare_shares_equal_settings_and_separates_the_others():
     assert forms.spec["runs"][0]["color"] != forms.spec["runs"][1]["color"]  # one optimizer twice: two colours
 
 
+def test_a_schedule_given_as_eta_gives_the_explorer_schedule_controls():
+    schedule = LinearWarmup(CosineAnnealing(eta=0.5, T=180), steps=20)
+    pair = widgets.compare(gdcourse.SGDMomentum, gdcourse.Momentum, eta=schedule, alpha=0.9)
+    assert [c["key"] for c in pair.spec["controls"]] == ["eta", "alpha"]  # η is the schedule's peak
+    assert pair.spec["schedule"]["names"] == ["Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay", "CosineAnnealing"]
+    keys = [c["key"] for c in pair.spec["schedule"]["controls"]]
+    assert keys == ["StepDecay.step_size", "StepDecay.factor", "ExponentialDecay.factor", "InverseTimeDecay.tau",
+                    "InverseTimeDecay.power", "CosineAnnealing.T", "warmup"]
+    assert pair.settings["schedule"] == "CosineAnnealing" and pair.settings["CosineAnnealing.T"] == 180
+    assert pair.settings["warmup"] == 20 and pair.settings["StepDecay.step_size"] == 100  # the others start at defaults
+    want = {"name": "CosineAnnealing", "T": 180, "warmup": 20}
+    assert pair.settings_of(0)["schedule"] == want and pair.settings_of(1)["schedule"] == want
+    quad = problems.Quadratic(kappa=10)
+    for i, cls in enumerate((gdcourse.SGDMomentum, gdcourse.Momentum)):
+        expected = gdcourse.run(cls(eta=schedule, alpha=0.9), quad, quad.start, 200)
+        assert np.array_equal(pair.trajectory(i).w, expected.w)
+    # the two momentum forms part under a schedule (they agree for a constant η)
+    assert not np.allclose(pair.trajectory(0).w, pair.trajectory(1).w)
+    pair.set(schedule="Constant", warmup=0)
+    assert np.allclose(pair.trajectory(0).w, pair.trajectory(1).w, rtol=1e-12, atol=1e-14)
+    pair.set(schedule={"name": "StepDecay", "step_size": 50, "factor": 0.1, "warmup": 5})
+    assert pair.settings_of(1)["schedule"] == {"name": "StepDecay", "step_size": 50, "factor": 0.1, "warmup": 5}
+    pair.set(factor=0.3)  # a parameter of the current schedule, by name
+    assert pair.settings["StepDecay.factor"] == 0.3
+    before = dict(pair.settings)
+    with pytest.raises(ValueError, match=r"factor \(c, the decay factor\) must be in \(0, 1\]; got 1.5"):
+        pair.set(factor=1.5)
+    with pytest.raises(ValueError, match=r"settings\['schedule'\]\['warmup'\] \(the warm-up's steps W, 0 for none\) must be from 0 to 2000"):
+        pair.set(warmup=-1)
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        pair.set(schedule="CosineWarmRestarts")
+    assert pair.settings == before
+
+    # a run can keep a constant η beside a scheduled one
+    warm = widgets.compare(gdcourse.Adam, (gdcourse.Adam, {"schedule": False}), eta=LinearWarmup(0.1, steps=50))
+    assert "schedule" in warm.settings_of(0) and "schedule" not in warm.settings_of(1)
+    assert [r["schedule"] for r in warm.spec["runs"]] == [True, False]
+    assert warm._label(warm.spec["runs"][1], gdcourse.Adam) == "Adam, constant η"
+    assert np.array_equal(warm.trajectory(1).w, gdcourse.run(gdcourse.Adam(eta=0.1), quad, quad.start, 200).w)
+
+
+def test_run_settings_reads_a_schedule():
+    s = {**{"optimizer": "Adam", "eta": 0.2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "eps_in_sqrt": False},
+         "schedule": {"name": "ExponentialDecay", "factor": 0.98, "warmup": 10}, "problem": "Beale", "steps": 60, "start": [1.0, 1.5]}
+    beale = problems.Beale()
+    opt = gdcourse.Adam(eta=LinearWarmup(ExponentialDecay(0.2, factor=0.98), steps=10))
+    assert np.array_equal(widgets.run_settings(s).w, gdcourse.run(opt, beale, [1.0, 1.5], 60).w)
+    bad = [
+        ({"name": "SGDR", "warmup": 0}, "'name' one of"),
+        ({"name": "StepDecay", "step_size": 10, "warmup": 0}, r"must have exactly the keys \['factor', 'name', 'step_size', 'warmup'\]"),
+        ({"name": "StepDecay", "step_size": 10.5, "factor": 0.5, "warmup": 0}, r"\['step_size'\] must be a whole number of steps"),
+        ({"name": "StepDecay", "step_size": 0, "factor": 0.5, "warmup": 0}, r"step_size \(the number of steps between two decays\) must be an integer >= 1"),
+        ({"name": "CosineAnnealing", "T": 100, "warmup": float("nan")}, r"\['warmup'\] must be a finite number"),
+        ({"name": "InverseTimeDecay", "tau": 0.0, "power": 1.0, "warmup": 0}, r"tau \(τ, the number of steps over which the rate halves\) must be in \(0, ∞\)"),
+    ]
+    for schedule, message in bad:
+        with pytest.raises(ValueError, match=message):
+            widgets.run_settings({**s, "schedule": schedule})
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -92,6 +153,11 @@ def test_compare_shares_equal_settings_and_separates_the_others():
         (lambda: widgets.compare(gdcourse.GD, (gdcourse.Adam, {"alpha": 0.1})), r"Adam has no option\(s\) \['alpha'\]"),
         (lambda: widgets.compare(gdcourse.GD, (gdcourse.Adam, {"dash": "~"})), "dash must be one of"),
         (lambda: widgets.Explorer([gdcourse.GD] * 3), "one or two runs"),
+        (lambda: widgets.explorer(gdcourse.GD, eta=CosineWarmRestarts(0.1, T0=10)), "an explorer shows the schedules Constant, StepDecay"),
+        (lambda: widgets.explorer(gdcourse.GD, eta=CosineAnnealing(0.1, T=10, eta_min=0.01)), r"sets \['eta_min'\]"),
+        (lambda: widgets.explorer(gdcourse.GD, eta=LinearWarmup(0.1, steps=5, start_factor=0.5)), "warm-up starts from 0"),
+        (lambda: widgets.compare(gdcourse.GD, (gdcourse.GD, {"eta": StepDecay(0.1, 10)})), "a schedule belongs to the whole explorer"),
+        (lambda: widgets.compare(gdcourse.GD, (gdcourse.GD, {"schedule": False})), r"GD has no option\(s\) \['schedule'\]"),
         (lambda: widgets.momentum_plane(alpha=1.5), r"alpha \(α, the momentum coefficient\) must be in \[0, 1\)"),
         (lambda: widgets.momentum_plane(eta_lambda=-1), r"eta_lambda must be a number in \[0, 4.5\]"),
     ],

@@ -33,6 +33,16 @@ __all__ = ["function", "literal", "HELPERS"]
 HELPERS = """\
 function maximum(a, b) { return a >= b || a !== a ? a : b; }  // np.maximum
 function minimum(a, b) { return a <= b || a !== a ? a : b; }  // np.minimum
+function floor_divide(a, b) {  // np.floor_divide on doubles: numpy's npy_divmod, step for step
+  if (b === 0) return a / b;
+  const mod = a % b;  // C's fmod, exactly
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;  // C's if (mod): NaN counts as non-zero
+  if (div === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;  // copysign(0, a / b)
+  let floordiv = Math.floor(div);
+  if (div - floordiv > 0.5) floordiv += 1;
+  return floordiv;
+}
 """
 
 _EXPRESSIONS = {
@@ -40,6 +50,7 @@ _EXPRESSIONS = {
     "sub": "{0} - {1}",
     "mul": "{0} * {1}",
     "div": "{0} / {1}",
+    "floor_divide": "floor_divide({0}, {1})",
     "neg": "-{0}",
     "square": "{0} * {0}",
     "pow": "Math.pow({0}, {1})",
@@ -47,6 +58,7 @@ _EXPRESSIONS = {
     "abs": "Math.abs({0})",
     "exp": "Math.exp({0})",
     "log": "Math.log({0})",
+    "cos": "Math.cos({0})",
     "maximum": "maximum({0}, {1})",
     "minimum": "minimum({0}, {1})",
     "lt": "{0} < {1}",

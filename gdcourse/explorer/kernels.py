@@ -8,6 +8,10 @@
 - every 2-D problem's ``f`` and ``grad`` (:func:`gdcourse.problems.two_d`), also with an L2 penalty
   whose λ is a parameter (``problem.with_l2``), and the unit quadratic of the eigen-direction figure;
 - the momentum analysis of :mod:`gdcourse.analysis` (rate, regime, region edges);
+- the learning-rate schedules of :data:`SCHEDULES` — each one's ``rate``, alone and inside a
+  :class:`~gdcourse.schedules.LinearWarmup`, with its parameters and the warm-up's W as parameters of
+  the generated code (an optimizer's step r then runs with η = the schedule's η_r, as
+  :meth:`gdcourse.optimizers.Optimizer.step` does);
 
 and adds what is data rather than equations: each problem's window, start, minimizers and ``f_min``,
 and for the minibatch problem (rare features) its examples and the indices of every minibatch that
@@ -30,12 +34,12 @@ from unittest import mock
 import numpy as np
 
 import gdcourse
-from gdcourse import analysis, optimizers
+from gdcourse import analysis, optimizers, schedules
 from gdcourse.explorer.javascript import HELPERS, function
 from gdcourse.explorer.trace import Tensor
 from gdcourse.problems import DataProblem, L2Regularized, Problem, Quadratic, two_d
 
-__all__ = ["MAX_STEPS", "OPTIMIZERS", "flags_of", "optimizer_class", "problem_catalogue", "module_prefix"]
+__all__ = ["MAX_STEPS", "OPTIMIZERS", "SCHEDULES", "flags_of", "optimizer_class", "problem_catalogue", "module_prefix"]
 
 #: The most steps an explorer runs (the minibatch problem ships this many batches).
 MAX_STEPS = 2000
@@ -47,6 +51,18 @@ OPTIMIZERS = {
     if isinstance(getattr(optimizers, name), type)
     and issubclass(getattr(optimizers, name), optimizers.Optimizer)
     and getattr(optimizers, name) is not optimizers.Optimizer
+}
+
+#: The schedules an explorer offers, by class name: the parameters its controls set (besides the peak η,
+#: the optimizer's ``eta``) with the values a reader starts from on choosing it.  The schedules'
+#: other arguments keep their defaults (``eta_min = 0``), and a warm-up starts from 0
+#: (``start_factor = 0``); a cyclic schedule (SGDR) or a list of milestones has no controls here.
+SCHEDULES: dict[str, tuple[type, dict]] = {
+    "Constant": (schedules.Constant, {}),
+    "StepDecay": (schedules.StepDecay, {"step_size": 100, "factor": 0.5}),
+    "ExponentialDecay": (schedules.ExponentialDecay, {"factor": 0.99}),
+    "InverseTimeDecay": (schedules.InverseTimeDecay, {"tau": 20.0, "power": 1.0}),
+    "CosineAnnealing": (schedules.CosineAnnealing, {"T": 200}),
 }
 
 #: The problem the eigen-direction figure runs: ½u² (plus a second coordinate that stays 0).
@@ -172,6 +188,37 @@ def _problem_entry(key: str, problem: Problem) -> str:
     return f"{json.dumps(key)}: Object.assign({json.dumps(meta)}, {{\n{functions}\n}})"
 
 
+# --------------------------------------------------------------------------- schedules
+def trace_schedule(name: str, warmup: bool) -> str:
+    """JavaScript of schedule ``name``'s ``rate(r)`` (inside a LinearWarmup of W steps if ``warmup``).
+
+    The generated function takes ``r``, ``eta``, the parameters of :data:`SCHEDULES` and, with a warm-up,
+    ``W``; the schedule is built with placeholder values and then given traced ones, so the code traced is
+    the class's own ``rate``.
+    """
+    cls, defaults = SCHEDULES[name]
+    schedule = cls(eta=1.0, **defaults)
+    parameters = ["eta", *defaults]
+    for parameter in parameters:
+        setattr(schedule, parameter, Tensor.input(parameter))
+    if warmup:
+        schedule = schedules.LinearWarmup(schedule, steps=1)
+        schedule.steps = Tensor.input("W")
+        parameters.append("W")
+    rate = schedule.rate(Tensor.input("r"))
+    form = f"LinearWarmup({name}(...), steps=W)" if warmup else f"{name}(...)"
+    return function(f"{name}_{'warmup' if warmup else 'rate'}", ["r", *parameters], rate, f"{form}.rate(r)")
+
+
+def _schedule_entries() -> str:
+    entries = []
+    for name, (_, defaults) in SCHEDULES.items():
+        meta = {"parameters": list(defaults)}
+        kernels = f"rate: {trace_schedule(name, False)},\nwarmup: {trace_schedule(name, True)}"
+        entries.append(f"{json.dumps(name)}: Object.assign({json.dumps(meta)}, {{\n{kernels}\n}})")
+    return "{\n" + ",\n".join(entries) + "\n}"
+
+
 # --------------------------------------------------------------------------- analysis
 def _analysis_entries() -> str:
     x, a = Tensor.input("eta_lambda"), Tensor.input("alpha")
@@ -199,7 +246,8 @@ def module_prefix() -> str:
         f"const optimizers = {{\n{optimizer_entries}\n}};\n"
         f"const problems = {{\n{problem_entries}\n}};\n"
         f"const analysis = {_analysis_entries()};\n"
+        f"const schedules = {_schedule_entries()};\n"
         f"return {{version: {json.dumps(gdcourse.__version__)}, maxSteps: {MAX_STEPS}, menu: {json.dumps(list(problem_catalogue()))}, "
-        f"eigendirection: {json.dumps(EIGENDIRECTION)}, optimizers, problems, analysis}};\n"
+        f"eigendirection: {json.dumps(EIGENDIRECTION)}, optimizers, problems, analysis, schedules}};\n"
         "})();\n"
     )

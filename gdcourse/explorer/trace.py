@@ -18,8 +18,10 @@ Why the numbers agree.  IEEE 754 defines ``+ − × ÷`` and ``√`` to be corre
 JavaScript, so the same operations on the same doubles in the same order give the same bits.  Tracing
 keeps the order (each node is one operation of the Python code) and folds only operations whose inputs
 are all constants — the same operations numpy performs once per call.  ``x ** 2`` becomes ``x * x``
-(numpy computes an array's square that way); other powers and ``exp``/``log`` call the platform's
-``pow``/``exp``, which may differ from the C library's in the last bit.  Sums inside ``@`` are added
+(numpy computes an array's square that way); other powers and ``exp``/``log``/``cos`` call the
+platform's ``pow``/``exp``/``cos``, which may differ from the C library's in the last bit.  ``//`` (a
+learning-rate schedule's ``t // step_size``) becomes a helper that repeats numpy's ``floor_divide``
+for doubles operation for operation, so it agrees bit for bit.  Sums inside ``@`` are added
 left to right; numpy's BLAS may group them differently (again a last-bit difference).
 
 What cannot be traced fails loudly: a Python ``if`` on a traced value raises :class:`TracingError` (a
@@ -90,6 +92,7 @@ OPERATIONS = {
     "sub": np.subtract,
     "mul": np.multiply,
     "div": np.true_divide,
+    "floor_divide": np.floor_divide,
     "neg": np.negative,
     "square": lambda x: x * x,
     "pow": np.power,
@@ -97,6 +100,7 @@ OPERATIONS = {
     "abs": np.absolute,
     "exp": np.exp,
     "log": np.log,
+    "cos": np.cos,
     "maximum": np.maximum,
     "minimum": np.minimum,
     "lt": np.less,
@@ -113,6 +117,7 @@ _UFUNCS = {
     np.subtract: "sub",
     np.multiply: "mul",
     np.true_divide: "div",
+    np.floor_divide: "floor_divide",
     np.negative: "neg",
     np.square: "square",
     np.power: "pow",
@@ -120,6 +125,7 @@ _UFUNCS = {
     np.absolute: "abs",
     np.exp: "exp",
     np.log: "log",
+    np.cos: "cos",
     np.maximum: "maximum",
     np.minimum: "minimum",
     np.less: "lt",
@@ -142,7 +148,7 @@ def operate(op: str, *args: Node) -> Node:
     return Node(op, args)
 
 
-_elementwise = {op: np.frompyfunc(lambda *xs, op=op: operate(op, *xs), 3 if op == "where" else (1 if op in {"neg", "square", "sqrt", "abs", "exp", "log"} else 2), 1) for op in OPERATIONS}
+_elementwise = {op: np.frompyfunc(lambda *xs, op=op: operate(op, *xs), 3 if op == "where" else (1 if op in {"neg", "square", "sqrt", "abs", "exp", "log", "cos"} else 2), 1) for op in OPERATIONS}
 
 
 def as_nodes(x) -> np.ndarray:
@@ -280,6 +286,7 @@ class Tensor:
     __sub__, __rsub__ = _binary(np.subtract), _binary(np.subtract, True)
     __mul__, __rmul__ = _binary(np.multiply), _binary(np.multiply, True)
     __truediv__, __rtruediv__ = _binary(np.true_divide), _binary(np.true_divide, True)
+    __floordiv__, __rfloordiv__ = _binary(np.floor_divide), _binary(np.floor_divide, True)
     __pow__, __rpow__ = _binary(np.power), _binary(np.power, True)
     __matmul__, __rmatmul__ = _binary(np.matmul), _binary(np.matmul, True)
     __lt__, __le__ = _binary(np.less), _binary(np.less_equal)

@@ -30,16 +30,21 @@ function nearest(values, value) {
   return best;
 }
 
-// Is `value` allowed by {low, high, highInclusive, integer}? Returns null or the message's "allowed" part.
+// Is `value` allowed by {low, high, lowExclusive, highInclusive, integer}? Returns null or the
+// message's "allowed" part.
 export function disallowed(value, allowed, t) {
-  if (!Number.isFinite(value)) return allowed.integer ? t("allowedInteger", allowed) : t("allowedRange", { low: allowed.low, high: allowed.high ?? "∞" });
+  const range = () => t("allowedRange", {
+    low: allowed.low ?? "−∞", high: allowed.high ?? "∞",
+    lowOp: allowed.lowExclusive ? "<" : "≤", highOp: allowed.highInclusive && allowed.high !== null && allowed.high !== undefined ? "≤" : "<",
+  });
+  if (!Number.isFinite(value)) return allowed.integer ? t("allowedInteger", allowed) : range();
   if (allowed.integer) {
     return Number.isInteger(value) && value >= allowed.low && value <= allowed.high ? null : t("allowedInteger", allowed);
   }
   const low = allowed.low ?? -Infinity;
   const high = allowed.high ?? Infinity;
-  const ok = value >= low && (allowed.highInclusive ? value <= high : value < high);
-  return ok ? null : t("allowedRange", { low: allowed.low ?? "−∞", high: allowed.high ?? "∞" });
+  const ok = (allowed.lowExclusive ? value > low : value >= low) && (allowed.highInclusive ? value <= high : value < high);
+  return ok ? null : range();
 }
 
 // A range input plus a number box. `spec`: {label, values} (a list of slider positions) or

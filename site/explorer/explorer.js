@@ -2,8 +2,10 @@
 // Every change re-runs the optimizer(s) with the generated kernels (run.js) and redraws at once.
 //
 // For scripts and tests the root element carries data-gdcourse-explorer="<optimizer names>" and a
-// property gdcourseExplorer = {runs, settings(i), set(partial, i), trajectory(i), result(i)}; the
-// settings object is what gdcourse.widgets.run_settings(settings) turns back into gdcourse.run(...).
+// property gdcourseExplorer = {runs, settings(i), set(partial, i), trajectory(i), result(i), rates(i)};
+// the settings object is what gdcourse.widgets.run_settings(settings) turns back into gdcourse.run(...).
+// An explorer made with a learning-rate schedule (eta=<gdcourse.schedules.Schedule>) has a schedule menu,
+// each schedule's parameters and the warm-up's length, and a third panel with η_r over the steps.
 
 import { select, pointer } from "d3-selection";
 import { scaleLinear, scaleLog } from "d3-scale";
@@ -13,7 +15,7 @@ import { contours } from "d3-contour";
 import { geoPath, geoTransform } from "d3-geo";
 import { drag } from "d3-drag";
 
-import { run } from "./run.js";
+import { run, scheduleOf } from "./run.js";
 import { strings, formatG } from "./strings.js";
 import { element, numberField, selectField, checkboxField, uid } from "./controls.js";
 import { saveSettings } from "./model.js";
@@ -93,6 +95,7 @@ export class Explorer {
     let label = r.optimizer;
     if (r.flags.eps_in_sqrt) label = this.t("epsInside", { name: label });
     if (r.bind.l2) label = this.t("plus", { name: label });
+    if (this.spec.schedule && r.schedule === false) label = this.t("constantEta", { name: label });
     return label;
   }
 
@@ -112,11 +115,33 @@ export class Explorer {
     const s = { optimizer: runSpec.optimizer };
     for (const flag of optimizer.flags) s[flag] = runSpec.bind[flag] ? Boolean(this.settings[runSpec.bind[flag]]) : Boolean(runSpec.flags[flag]);
     for (const name of optimizer.hyperparameters) s[name] = this.settings[runSpec.bind[name]];
+    if (runSpec.schedule) s.schedule = this.scheduleSetting();
     s.problem = this.settings.problem;
     if (runSpec.bind.l2) s.l2 = this.settings[runSpec.bind.l2];
     s.steps = this.settings.steps;
     s.start = [this.settings.start[0], this.settings.start[1]];
     return s;
+  }
+
+  // The settings object's schedule: {name, its parameters, warmup} (gdcourse.explorer.settings).
+  scheduleSetting() {
+    const name = this.settings.schedule;
+    const out = { name };
+    for (const parameter of this.G.schedules[name].parameters) out[parameter] = this.settings[`${name}.${parameter}`];
+    out.warmup = this.settings.warmup;
+    return out;
+  }
+
+  // A schedule's parameter (or the warm-up's W) as a change of its control; bad values throw.
+  scheduleChange(changes, name, key, value) {
+    const parameters = this.G.schedules[name].parameters;
+    if (key !== "warmup" && !parameters.includes(key)) {
+      throw new Error(`${name} has no parameter ${key}; it has ${[...parameters, "warmup"].join(", ")}`);
+    }
+    const control = key === "warmup" ? "warmup" : `${name}.${key}`;
+    const problem = this.fields[control].check(value);
+    if (problem) throw new Error(`${key}: ${value} is not allowed; ${problem}`);
+    changes[control] = value;
   }
 
   // The settings of run i, {optimizer, its flags and hyperparameters, problem, l2, steps, start},
@@ -138,6 +163,14 @@ export class Explorer {
         const problem = this.fields.steps.check(value);
         if (problem) throw new Error(`steps: ${value} is not allowed; ${problem}`);
         changes.steps = value;
+      } else if (this.spec.schedule && key === "schedule") {
+        const described = typeof value === "string" ? { name: value } : value;
+        const names = this.spec.schedule.names;
+        if (!described || !names.includes(described.name)) throw new Error(`schedule must be one of ${names.join(", ")}; got ${JSON.stringify(value)}`);
+        changes.schedule = described.name;
+        for (const [k, v] of Object.entries(described)) if (k !== "name") this.scheduleChange(changes, described.name, k, v);
+      } else if (this.spec.schedule && (key === "warmup" || this.G.schedules[changes.schedule ?? this.settings.schedule].parameters.includes(key))) {
+        this.scheduleChange(changes, changes.schedule ?? this.settings.schedule, key, value);
       } else {
         const control = runSpec.bind[key];
         if (!control) {
@@ -196,6 +229,14 @@ export class Explorer {
         ? checkboxField(controls, spec, this.settings[control.key], changed(control.key))
         : numberField(controls, spec, this.settings[control.key], changed(control.key), t);
     }
+    if (this.spec.schedule) {
+      const options = this.spec.schedule.names.map((name) => [name, t.schedule(name)]);
+      this.fields.schedule = selectField(controls, { key: "schedule", label: t("schedule"), options }, this.settings.schedule, (v) => this.change({ schedule: v }));
+      for (const control of this.spec.schedule.controls) {
+        this.fields[control.key] = numberField(controls, { ...control, label: t(control.name) }, this.settings[control.key], changed(control.key), t);
+      }
+      this.showScheduleFields();
+    }
     const steps = this.spec.steps;
     this.fields.steps = numberField(controls, { key: "steps", label: t("steps"), low: steps.low, high: steps.high, step: steps.step, allowed: { integer: true, low: 0, high: steps.max } }, this.settings.steps, changed("steps"), t);
     this.fields.start1 = numberField(controls, { key: "start1", label: t("start1"), low: 0, high: 1, step: 1, allowed: {} }, this.settings.start[0], (v) => this.change({ start: [v, this.settings.start[1]] }), t);
@@ -208,6 +249,11 @@ export class Explorer {
     this.lossTitle = element("figcaption", { class: "gdx-title" }, this.lossBox);
     this.contourSvg = select(this.contourBox).append("svg").attr("class", "gdx-svg").attr("role", "group");  // a group: it holds the draggable start point (an img may hold nothing interactive)
     this.lossSvg = select(this.lossBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
+    if (this.spec.schedule) {
+      this.rateBox = element("figure", { class: "gdx-panel gdx-rate" }, this.figures);
+      element("figcaption", { class: "gdx-title", text: t("rateTitle") }, this.rateBox);
+      this.rateSvg = select(this.rateBox).append("svg").attr("class", "gdx-svg").attr("role", "img");
+    }
     this.legend = element("ul", { class: "gdx-legend" }, root);
     this.status = element("div", { class: "gdx-status", role: "status", "aria-live": "polite" }, root);
 
@@ -226,6 +272,7 @@ export class Explorer {
         const r = self.results[i];
         return { divergedAt: r.divergedAt, loss: [...r.loss], reason: r.reason, status: self.statusText(i) };
       },
+      rates: (i = 0) => [...self.rates[i]],
     };
   }
 
@@ -237,6 +284,18 @@ export class Explorer {
     this.fields.steps.set(s.steps);
     this.fields.start1.set(s.start[0]);
     this.fields.start2.set(s.start[1]);
+    if (this.spec.schedule) {
+      this.fields.schedule.set(s.schedule);
+      for (const control of this.spec.schedule.controls) this.fields[control.key].set(s[control.key]);
+      this.showScheduleFields();
+    }
+  }
+
+  // Only the chosen schedule's parameters are shown (the warm-up's W always).
+  showScheduleFields() {
+    for (const control of this.spec.schedule.controls) {
+      this.fields[control.key].element.hidden = control.schedule !== null && control.schedule !== this.settings.schedule;
+    }
   }
 
   // ------------------------------------------------------------------ layout (problem or size changed)
@@ -385,6 +444,30 @@ export class Explorer {
       lossSvg.append("path").attr("class", "gdx-path").style("color", colorOf(r.color)).attr("stroke-dasharray", DASHES[r.dash]),
     );
     this.lossTitle.textContent = this.runs.map((r) => r.label).join(" · ");
+
+    // The learning-rate panel: η_r of every run over r = 1 … steps, on a linear axis from 0.
+    if (this.rateSvg) {
+      const rateWidth = Math.max(200, this.rateBox.clientWidth || width);
+      const rateHeight = 190;
+      this.rateGeometry = { width: rateWidth, height: rateHeight };
+      const rateSvg = this.rateSvg;
+      rateSvg.selectAll("*").remove();
+      rateSvg.attr("width", rateWidth).attr("height", rateHeight).attr("viewBox", `0 0 ${rateWidth} ${rateHeight}`);
+      this.rateXAxis = rateSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(0,${rateHeight - MARGIN.bottom})`);
+      this.rateYAxis = rateSvg.append("g").attr("class", "gdx-axis").attr("transform", `translate(${LOSS_LEFT},0)`);
+      rateSvg.append("text").attr("class", "gdx-label").attr("x", (LOSS_LEFT + rateWidth - MARGIN.right) / 2).attr("y", rateHeight - 6).attr("text-anchor", "middle").text(t("rateStepAxis"));
+      rateSvg.append("text").attr("class", "gdx-label").attr("transform", `translate(14,${(MARGIN.top + rateHeight - MARGIN.bottom) / 2}) rotate(-90)`).attr("text-anchor", "middle").text(t("rateAxis"));
+      this.rateLines = this.runs.map((r) =>
+        rateSvg.append("path").attr("class", "gdx-path").style("color", colorOf(r.color)).attr("stroke-dasharray", DASHES[r.dash]),
+      );
+    }
+  }
+
+  // η_r for r = 1 … steps of run i: its schedule's (generated) rate, or its constant η.
+  ratesOf(i) {
+    const settings = this.flat(i);
+    const rate = scheduleOf(this.G, settings);
+    return Array.from({ length: settings.steps }, (_, k) => (rate ? rate(k + 1) : settings.eta));
   }
 
   // ------------------------------------------------------------------ compute and draw
@@ -445,6 +528,9 @@ export class Explorer {
       this.lossLines[i].attr("d", series.length ? curve(series) : null);
     });
 
+    this.rates = this.runs.map((_, i) => this.ratesOf(i));
+    if (this.rateSvg) this.drawRates();
+
     const labels = this.runs.map((r) => r.label).join(", ");
     this.contourSvg.attr("aria-label", this.t("contourLabel", { problem: this.contourTitle.textContent, runs: labels }));
     this.lossSvg.attr("aria-label", this.t("lossLabel", { runs: labels }));
@@ -455,6 +541,19 @@ export class Explorer {
       this.model.set("settings", structuredClone(this.settings));
       saveSettings(this.model);
     }
+  }
+
+  drawRates() {
+    const { width, height } = this.rateGeometry;
+    let top = 0;
+    for (const series of this.rates) for (const v of series) if (Number.isFinite(v)) top = Math.max(top, v);
+    const x = scaleLinear().domain([1, Math.max(2, this.settings.steps)]).range([LOSS_LEFT, width - MARGIN.right]);
+    const y = scaleLinear().domain([0, top > 0 ? top * 1.05 : 1]).range([height - MARGIN.bottom, MARGIN.top]).nice();
+    this.rateXAxis.call(axisBottom(x).ticks(Math.max(3, Math.floor((width - LOSS_LEFT) / 80))));
+    this.rateYAxis.call(axisLeft(y).ticks(4));
+    const curve = line().x((_, k) => x(k + 1)).y((v) => y(v));
+    this.rates.forEach((series, i) => this.rateLines[i].attr("d", series.length ? curve(series) : null));
+    this.rateSvg.attr("aria-label", this.t("rateLabel", { runs: this.runs.map((r) => r.label).join(", ") }));
   }
 
   drawLegend() {

@@ -8,7 +8,8 @@
 //     w = optimizer.update(w, g, state..., r = k + 1, hyperparameters...)
 //
 // The state starts at zeros, as Optimizer.step starts it; a minibatch problem takes the k-th batch
-// that gdcourse drew (shipped as data) at the k-th gradient.
+// that gdcourse drew (shipped as data) at the k-th gradient. Under a learning-rate schedule, step r
+// runs with η = η_r, the schedule's generated rate at r (Optimizer.step: eta(r)).
 
 export function variantKey(optimizer, settings) {
   return optimizer.flags.map((flag) => `${flag}=${settings[flag] ? "true" : "false"}`).join(",");
@@ -60,6 +61,18 @@ function why(loss, g, w) {
   return { what: "gradient", kind: kind(g) };
 }
 
+// η_r for a settings object's schedule ({name, its parameters, warmup}: LinearWarmup when warmup > 0),
+// with the settings' eta as the peak; null for a constant η.
+export function scheduleOf(G, settings) {
+  const s = settings.schedule;
+  if (s === undefined || s === null) return null;
+  const schedule = G.schedules[s.name];
+  if (!schedule) throw new Error(`unknown schedule ${s.name}`);
+  const args = schedule.parameters.map((name) => s[name]);
+  const eta = settings.eta;
+  return s.warmup > 0 ? (r) => schedule.warmup(r, eta, ...args, s.warmup) : (r) => schedule.rate(r, eta, ...args);
+}
+
 export function run(G, settings) {
   const optimizer = G.optimizers[settings.optimizer];
   if (!optimizer) throw new Error(`unknown optimizer ${settings.optimizer}`);
@@ -67,6 +80,8 @@ export function run(G, settings) {
   if (!problem) throw new Error(`unknown problem ${settings.problem}`);
   const update = optimizer.variants[variantKey(optimizer, settings)];
   const hyperparameters = optimizer.hyperparameters.map((name) => settings[name]);
+  const rate = scheduleOf(G, settings);
+  const etaAt = optimizer.hyperparameters.indexOf("eta");
   const withL2 = settings.l2 !== undefined && settings.l2 !== null;
   const lam = settings.l2;
   const batch = problem.batches ? batchReader(problem) : null;
@@ -93,6 +108,7 @@ export function run(G, settings) {
     path.push(w);
     loss.push(value);
     if (k === steps) break;
+    if (rate) hyperparameters[etaAt] = rate(k + 1);
     const out = optimizer.takesR ? update(w, g, ...state, k + 1, ...hyperparameters) : update(w, g, ...state, ...hyperparameters);
     w = out[0];
     state = out.slice(1);

@@ -23,7 +23,7 @@ export const STRINGS = {
     of: "{label} ({run})",
     value: "{label}, value",
     invalid: "{label}: {value} is not allowed; {allowed}",
-    allowedRange: "allowed: {low} ≤ value < {high}",
+    allowedRange: "allowed: {low} {lowOp} value {highOp} {high}",
     allowedInteger: "allowed: a whole number from {low} to {high}",
     statusOk: "after {steps} steps: f(w) − f* = {gap}",
     statusDiverged: "diverged at step {k}: the {what} became {kind}",
@@ -45,6 +45,26 @@ export const STRINGS = {
     saddle: "saddle point",
     plus: "{name} + L2",
     epsInside: "{name}, ε inside √",
+    constantEta: "{name}, constant η",
+    // learning-rate schedules (gdcourse.schedules)
+    schedule: "learning-rate schedule",
+    step_size: "steps between decays s",
+    factor: "decay factor c",
+    tau: "time scale τ",
+    power: "power p",
+    T: "length of the cosine T",
+    warmup: "warm-up steps W (0: none)",
+    rateAxis: "learning rate ηᵣ",
+    rateStepAxis: "step r (iterations)",
+    rateTitle: "learning rate of each step",
+    rateLabel: "The learning rate η_r of each step r under the schedule, for {runs}.",
+    schedules: {
+      Constant: "constant",
+      StepDecay: "step decay",
+      ExponentialDecay: "exponential decay",
+      InverseTimeDecay: "inverse-time decay",
+      CosineAnnealing: "cosine annealing",
+    },
     // the (ηλ, α) plane of the momentum chapter
     planeX: "ηλ: learning rate × curvature",
     planeY: "momentum α",
@@ -83,7 +103,7 @@ export const STRINGS = {
     eta_lambda: "학습률 × 곡률 ηλ",
     value: "{label}, 값",
     invalid: "{label}: {value}은(는) 허용되지 않습니다; {allowed}",
-    allowedRange: "허용 범위: {low} ≤ 값 < {high}",
+    allowedRange: "허용 범위: {low} {lowOp} 값 {highOp} {high}",
     allowedInteger: "허용 범위: {low}부터 {high}까지의 정수",
     statusOk: "{steps}번 반복 후: f(w) − f* = {gap}",
     statusDiverged: "{k}번째 반복에서 발산: {what}이(가) {kind}이 됨",
@@ -100,6 +120,25 @@ export const STRINGS = {
     startRole: "끌 수 있는 점",
     plus: "{name} + L2",
     epsInside: "{name}, √ 안의 ε",
+    constantEta: "{name}, 일정한 η",
+    schedule: "학습률 스케줄",
+    step_size: "감소 간격 s",
+    factor: "감소 계수 c",
+    tau: "시간 척도 τ",
+    power: "지수 p",
+    T: "코사인 길이 T",
+    warmup: "워밍업 반복 횟수 W (0: 없음)",
+    rateAxis: "학습률 ηᵣ",
+    rateStepAxis: "반복 r",
+    rateTitle: "반복마다의 학습률",
+    rateLabel: "스케줄에 따른 반복 r의 학습률 η_r, {runs}.",
+    schedules: {
+      Constant: "일정",
+      StepDecay: "계단식 감소",
+      ExponentialDecay: "지수 감소",
+      InverseTimeDecay: "역시간 감소",
+      CosineAnnealing: "코사인 감소",
+    },
     minimum: "최솟값",
     saddle: "안장점",
     planeX: "ηλ: 학습률 × 곡률",
@@ -133,6 +172,7 @@ export function strings(language) {
     return template.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
   };
   t.problem = (key, fallback) => table.problems?.[key] ?? english.problems[key] ?? fallback ?? key;
+  t.schedule = (key) => table.schedules?.[key] ?? english.schedules[key] ?? key;
   t.language = STRINGS[primary] ? primary : "en";
   return t;
 }
