@@ -9,6 +9,10 @@
    ``nn.Linear`` layers, autograd), whose final loss must agree with gdcourse's to 1e-9.  Target: a book run
    of up to 2000 steps takes at most 2 s.
 7. A schedule: the per-step cost of Adam on a 2-D problem with a constant η and with warm-up + cosine.
+8. ``gdcourse.checkpoints`` against ``gdcourse.run`` on the MLP, as chapters 6 and 8 use it: a batch of 9
+   networks (one η per row) for 300 steps; ``run`` evaluates the training loss on all 1438 images after
+   every step, ``checkpoints`` keeps the weights every 10 steps and the validation loss of the 31
+   checkpoints is computed afterwards in one call (included in its time).  Both give the same weights.
 
 Contenders take turns within every round (``interleaved`` of benchmarks/run.py); medians and ratios of
 medians are printed.  The tests never assert timings.
@@ -106,6 +110,28 @@ def schedule_cost(rounds: int, repeat: int) -> None:
     record("7 schedule", "scheduled / constant", f"{t['scheduled'] / t['constant']:.2f}")
 
 
+def checkpoint_cost(steps: int, rounds: int) -> None:
+    print(f"\n8. The MLP, 9 networks at once for {steps} steps: gdcourse.run against gdcourse.checkpoints")
+    net = problems.MLP()
+    etas = np.logspace(-3, 1, 9)[:, None]
+    w0 = np.tile(net.start, (len(etas), 1))
+
+    def with_run():
+        return gdcourse.run(gdcourse.Adam(eta=etas), net, w0, steps).w[-1]
+
+    def with_checkpoints():
+        c = gdcourse.checkpoints(gdcourse.Adam(eta=etas), net, w0, steps, every=10)
+        net.loss(c.w, "validation")  # what the chapters then compute from the checkpoints
+        return c.w[-1]
+
+    same = np.array_equal(with_run(), with_checkpoints())
+    record("8 checkpoints", "final weights of run and checkpoints", "equal" if same else "DIFFER", "equal")
+    t = interleaved({"run": with_run, "checkpoints": with_checkpoints}, rounds=rounds, repeat=1)
+    record("8 checkpoints", f"gdcourse.run, 9 networks x {steps} steps (median)", fmt(t["run"]))
+    record("8 checkpoints", "gdcourse.checkpoints, every 10, + validation loss (median)", fmt(t["checkpoints"]))
+    record("8 checkpoints", "run / checkpoints", f"{t['run'] / t['checkpoints']:.2f}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, few rounds: only checks that everything runs")
@@ -114,9 +140,11 @@ def main(argv=None) -> int:
     if args.quick:
         mlp_runs([20], rounds=1)
         schedule_cost(rounds=2, repeat=100)
+        checkpoint_cost(20, rounds=1)
     else:
         mlp_runs([500, 1000, 2000], rounds=5)
         schedule_cost(rounds=15, repeat=20_000)
+        checkpoint_cost(300, rounds=5)
     return 0
 
 

@@ -5,7 +5,8 @@
   class is also importable from ``gdcourse``);
 - :mod:`gdcourse.schedules` — learning-rate schedules, accepted as ``eta`` by every optimizer;
 - :mod:`gdcourse.problems` — objective functions with analytic gradients, and a real-data problem;
-- :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters.
+- :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters,
+  keep the weights at :func:`checkpoints` (for the network, whose loss is costly).
 """
 
 from gdcourse.memory import keep_freed_memory
@@ -25,7 +26,7 @@ from gdcourse.optimizers import (  # noqa: E402
     RMSProp,
     SGDMomentum,
 )
-from gdcourse.run import Sweep, Trajectory, run, sweep  # noqa: E402
+from gdcourse.run import Checkpoints, Sweep, Trajectory, checkpoints, run, sweep  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -43,7 +44,9 @@ __all__ = [
     "Optimizer",
     "run",
     "sweep",
+    "checkpoints",
     "Trajectory",
     "Sweep",
+    "Checkpoints",
     "__version__",
 ]

@@ -512,10 +512,13 @@ class AdaDelta(Optimizer):
     .. math::
 
         E[g^2]^r &= \rho\, E[g^2]^{r-1} + (1-\rho)\, (g^r)^2 \\
-        \Delta w^r &= -\frac{\sqrt{E[\Delta w^2]^{r-1} + \epsilon}}{\sqrt{E[g^2]^r + \epsilon}}\, g^r \\
-        E[\Delta w^2]^r &= \rho\, E[\Delta w^2]^{r-1} + (1-\rho)\, (\Delta w^r)^2 \\
-        w^{r+1} &= w^r + \eta\, \Delta w^r
+        \Delta w^{r+1} &= -\frac{\sqrt{E[\Delta w^2]^{r-1} + \epsilon}}{\sqrt{E[g^2]^r + \epsilon}}\, g^r \\
+        E[\Delta w^2]^r &= \rho\, E[\Delta w^2]^{r-1} + (1-\rho)\, (\Delta w^{r+1})^2 \\
+        w^{r+1} &= w^r + \eta\, \Delta w^{r+1}
 
+    :math:`\Delta w^{r+1}` is the update of step r, as in the book (Zeiler's
+    :math:`\Delta x_t`); the averages after step r carry the index r, so the
+    step reads the average of the *previous* updates, :math:`E[\Delta w^2]^{r-1}`.
     Zeiler (2012), "ADADELTA: an adaptive learning rate method", Algorithm 1
     (ρ = 0.95, ε = 1e-6 there, and no η, i.e. η = 1).
     ``torch.optim.Adadelta(lr=eta, rho=rho, eps=eps)``.

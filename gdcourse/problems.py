@@ -556,13 +556,33 @@ class L2Regularized(Problem):
 
     Its gradient is :math:`\nabla f(w) + \lambda w`: that is what "weight decay"
     means for plain gradient descent, and what AdamW refuses to do for Adam.
+
+    ``lam`` is a number, or a column of shape ``(B, 1)`` giving each row of a
+    stacked ``w`` of shape ``(B, d)`` its own λ — as the optimizers take one
+    hyperparameter per row — so that a grid of λ is one batched run.
     """
 
-    def __init__(self, problem: Problem, lam: float):
-        if not (lam >= 0 and math.isfinite(lam)):
-            raise ValueError(f"lam (λ, the L2 coefficient) must be a finite number >= 0; got {lam!r}")
-        self.problem, self.lam = problem, float(lam)
-        self.name = f"{problem.name} + L2 (λ={lam:g})"
+    def __init__(self, problem: Problem, lam):
+        try:
+            value = np.array(lam, dtype=np.float64)  # a copy, read-only below
+        except (TypeError, ValueError):
+            raise ValueError(f"lam (λ, the L2 coefficient) must be a finite number >= 0; got {lam!r}") from None
+        if value.ndim not in (0, 2) or (value.ndim == 2 and (value.shape[1] != 1 or value.shape[0] == 0)):
+            raise ValueError(
+                f"lam (λ, the L2 coefficient) must be a number or a column of shape (B, 1), one λ per row "
+                f"of w; got an array of shape {value.shape}"
+            )
+        if not (np.all(value >= 0) and np.all(np.isfinite(value))):
+            bad = value if value.ndim == 0 else value[~((value >= 0) & np.isfinite(value))][0]
+            raise ValueError(f"lam (λ, the L2 coefficient) must be a finite number >= 0; got {float(bad)!r}")
+        self.problem = problem
+        value.flags.writeable = False
+        self.lam = float(value) if value.ndim == 0 else value
+        self._one_per_row = value.ndim == 2
+        self.name = (
+            f"{problem.name} + L2 (λ={self.lam:g})" if value.ndim == 0
+            else f"{problem.name} + L2 ({len(value)} values of λ)"
+        )
         self.dim = problem.dim
         self.stochastic = problem.stochastic
         self.window, self.start = problem.window, problem.start
@@ -570,13 +590,24 @@ class L2Regularized(Problem):
     def reset(self) -> None:
         self.problem.reset()
 
+    def _lam_for(self, w: np.ndarray):
+        if not self._one_per_row:
+            return self.lam
+        if w.shape[:-1] != self.lam.shape[:1]:
+            raise ValueError(
+                f"{self.name}: w must have shape ({len(self.lam)}, {self.dim}), one row per λ; got {w.shape}"
+            )
+        return self.lam
+
     def f(self, w):
         w = self._points(w)
-        return self.problem.f(w) + 0.5 * self.lam * _dot(w, w)
+        lam = self._lam_for(w)
+        per_row = lam[:, 0] if self._one_per_row else lam
+        return self.problem.f(w) + 0.5 * per_row * _dot(w, w)
 
     def grad(self, w):
         w = self._points(w)
-        return self.problem.grad(w) + self.lam * w
+        return self.problem.grad(w) + self._lam_for(w) * w
 
 
 def two_d() -> dict[str, Problem]:

@@ -49,7 +49,7 @@ def test_every_notebook_is_in_the_table_of_contents():
         assert f"book/{path.stem}" in listed, path.name
 
 
-def test_the_seven_chapters_exist():
+def test_the_nine_chapters_exist():
     assert sorted(CHAPTERS) == [
         "01_gradient_descent",
         "02_momentum",
@@ -57,8 +57,9 @@ def test_the_seven_chapters_exist():
         "04_rmsprop",
         "05_adam",
         "06_beyond",
-        "07_comparison",
         "07_schedules",
+        "08_comparison",
+        "09_practice",
     ]
 
 
@@ -134,6 +135,9 @@ CODING_EXERCISES = [
     ("03_adagrad", "adagrad_step"),
     ("04_rmsprop", "rmsprop_step"),
     ("05_adam", "adam_step"),
+    ("06_beyond", "adadelta_step"),
+    ("06_beyond", "adamw_step"),
+    ("06_beyond", "amsgrad_step"),
     ("07_schedules", "warmup_cosine_step"),
 ]
 

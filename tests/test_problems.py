@@ -109,6 +109,9 @@ def test_wrong_dimension_is_a_clear_error():
         (lambda: problems.Quadratic(L=-1), "L .* > 0; got -1"),
         (lambda: problems.Rosenbrock().with_noise(-0.1), "sigma .* >= 0; got -0.1"),
         (lambda: problems.Beale().with_l2(float("nan")), "lam .* >= 0; got nan"),
+        (lambda: problems.Beale().with_l2(np.array([[0.1], [-1.0]])), "lam .* >= 0; got -1.0"),
+        (lambda: problems.Beale().with_l2(np.array([0.1, 0.2])), r"lam .* column of shape \(B, 1\).* shape \(2,\)"),
+        (lambda: problems.Beale().with_l2("strong"), "lam .* >= 0; got 'strong'"),
         (lambda: problems.RareFeatures(p=(0.5, 1.5)), r"p must be .* \(0, 1\]"),
         (lambda: problems.SoftmaxRegression(batch_size=0), r"batch_size .* \[1, 1438\]; got 0"),
     ],
@@ -195,3 +198,19 @@ def test_catalogue_lists_every_kind_of_problem():
     catalogue = problems.catalogue()
     assert {"quadratic", "rotated quadratic", "Rosenbrock", "Beale", "saddle", "rare features", "digits"} <= set(catalogue)
     assert any(p.stochastic for p in catalogue.values())
+
+
+def test_l2_with_a_column_of_lambda_gives_each_row_its_own_penalty(rng):
+    base = problems.Quadratic(kappa=10, angle=20)
+    lams = np.array([[0.0], [0.1], [2.0]])
+    column = base.with_l2(lams)
+    w = rng.normal(size=(3, 2))
+    for i, lam in enumerate(lams[:, 0]):
+        single = base.with_l2(float(lam))
+        assert column.f(w)[i] == pytest.approx(single.f(w[i]), rel=1e-15)
+        np.testing.assert_allclose(column.grad(w)[i], single.grad(w[i]), rtol=1e-15, atol=1e-17)
+    with pytest.raises(ValueError, match=r"w must have shape \(3, 2\), one row per λ; got \(2,\)"):
+        column.f(w[0])
+    assert "3 values of λ" in column.name
+    lams[1, 0] = 5.0  # the problem keeps its own copy
+    assert column.lam[1, 0] == 0.1

@@ -130,3 +130,78 @@ def test_run_works_on_the_real_data_problem():
     t = run(gdcourse.Adam(eta=0.01), p, p.start, 200)
     assert t.loss[-1] < 0.5 * t.loss[0]
     assert p.accuracy(t.w[-1]) > 0.9
+
+
+# ---------------------------------------------------------------- checkpoints: run without the loss
+
+
+def test_checkpoints_are_the_runs_weights_at_those_steps():
+    # a stochastic problem: the minibatches must be the very ones run() draws
+    p = problems.RareFeatures()
+    c = gdcourse.checkpoints(gdcourse.Adam(eta=0.05), p, p.start, 95, every=10)
+    t = run(gdcourse.Adam(eta=0.05), p, p.start, 95)
+    assert c.at.tolist() == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95]
+    np.testing.assert_array_equal(c.w, t.w[c.at])
+    assert c.diverged_at is None and not c.diverged and c.reason == "95 steps"
+    assert "11 checkpoints" in repr(c)
+
+
+def test_checkpoints_of_a_batch_of_networks_equal_separate_runs():
+    net = problems.MLP()
+    eta = np.array([[1e-3], [1e-2]])
+    c = gdcourse.checkpoints(gdcourse.Adam(eta=eta), net, np.stack([net.start, net.start]), 40, every=20)
+    assert c.w.shape == (3, 2, net.dim)
+    for row in range(2):
+        single = gdcourse.checkpoints(gdcourse.Adam(eta=float(eta[row, 0])), net, net.start, 40, every=20)
+        np.testing.assert_allclose(c.w[:, row], single.w, rtol=1e-12, atol=1e-15)
+    # the point of it: any loss, afterwards, in one batched call
+    assert net.loss(c.w, "validation").shape == (3, 2)
+
+
+def test_checkpoints_freeze_a_diverging_row_at_its_last_finite_weights():
+    q = problems.Quadratic(kappa=10)
+    eta = np.array([[0.5], [2.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = gdcourse.checkpoints(gdcourse.GD(eta=eta), q, np.tile(q.start, (2, 1)), 3000, every=500)
+    # η = 2.5 multiplies the steep coordinate (curvature 1, gradient y) by -1.5 per step, computed as
+    # y - 2.5 y; the first k at which that overflows is where the row diverged
+    y, k = 1.5, 0
+    while math.isfinite(y):
+        y, k = y - 2.5 * y, k + 1
+    assert c.diverged_at.tolist() == [-1, k]
+    assert np.all(np.isfinite(c.w))
+    gd, w = gdcourse.GD(eta=2.5), q.start
+    for _ in range(k - 1):
+        w = gd.step(w, q.grad(w), check_result=False)
+    for j in np.flatnonzero(c.at >= k):
+        np.testing.assert_array_equal(c.w[j, 1], w)  # the last finite weights, kept
+    np.testing.assert_allclose(c.w[:, 0], run(gdcourse.GD(eta=0.5), q, q.start, 3000).w[c.at], rtol=1e-12)
+    assert c.reason == "3000 steps, 1 of 2 runs diverged"
+
+
+def test_checkpoints_report_a_nan_gradient():
+    class NanAfterFive(problems.Quadratic):
+        calls = 0
+
+        def grad(self, w):
+            self.calls += 1
+            g = super().grad(w)
+            return g * np.nan if self.calls > 5 else g
+
+    c = gdcourse.checkpoints(gdcourse.Momentum(eta=0.1), NanAfterFive(), [1.0, 1.0], 20, every=3)
+    assert c.diverged_at == 5 and c.reason == "diverged at step 5: the gradient became NaN"
+    t = run(gdcourse.Momentum(eta=0.1), NanAfterFive(), [1.0, 1.0], 5)  # five finite gradients
+    np.testing.assert_array_equal(c.w[:2], t.w[[0, 3]])
+    for j in range(2, len(c.at)):
+        np.testing.assert_array_equal(c.w[j], t.w[5])  # frozen where the NaN appeared
+
+
+@pytest.mark.parametrize(
+    "every, steps, message",
+    [(0, 10, "every .* must be an integer >= 1"), (2.5, 10, "every"), (True, 10, "every"), (1, -1, "steps must be")],
+)
+def test_bad_checkpoint_arguments(every, steps, message):
+    q = problems.Quadratic()
+    with pytest.raises(ValueError, match=message):
+        gdcourse.checkpoints(gdcourse.GD(), q, q.start, steps, every=every)

@@ -89,18 +89,18 @@ def scenarios(rng):
 
 
 WHERE = ("See AdaDelta's four lines in chapter 6: E[g²]^r = ρE[g²]^{r−1} + (1−ρ)(g^r)²; "
-         "Δw^r = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r; E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^r)²; w^{r+1} = w^r + ηΔw^r.")
+         "Δw^{r+1} = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r; E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^{r+1})²; w^{r+1} = w^r + ηΔw^{r+1}.")
 
 MISTAKES = (
     Mistake("old-Eg2", "The denominator uses the previous average E[g²]^{r−1}: update E[g²] with this step's squared gradient first, then divide by √(E[g²]^r + ε).", _old_Eg2),
-    Mistake("stale-Edw2", "The returned E[Δw²] is the old one: after the step, add it to the average, E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^r)², so that the next step can grow.", _stale_Edw2),
+    Mistake("stale-Edw2", "The returned E[Δw²] is the old one: after the step, add it to the average, E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^{r+1})², so that the next step can grow.", _stale_Edw2),
     Mistake("eps-outside", "ε is added outside the square roots, as Adam does: AdaDelta puts it inside both, √(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) — the ε on top is what starts the steps from 0.", _eps_outside),
     Mistake("no-eps-on-top", "ε is missing in the numerator: with E[Δw²] starting at 0, √E[Δw²]^{r−1} is 0 and the weights never move. Use √(E[Δw²]^{r−1} + ε).", _no_eps_on_top),
     Mistake("ratio-inverted", "The ratio is upside down: the root of the average squared step goes on top, √(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) — it gives Δw the units of w.", _ratio_inverted),
-    Mistake("eta-in-average", "E[Δw²] averages the steps multiplied by η: the average is of Δw^r itself (η is applied only in w^{r+1} = w^r + ηΔw^r, as in PyTorch's lr).", _eta_in_average),
+    Mistake("eta-in-average", "E[Δw²] averages the steps multiplied by η: the average is of Δw^{r+1} itself (η is applied only in w^{r+1} = w^r + ηΔw^{r+1}, as in PyTorch's lr).", _eta_in_average),
     Mistake("rmsprop", "The numerator √(E[Δw²]^{r−1} + ε) is missing: that is RMSProp with ε inside the root. AdaDelta scales the step by the root of the average squared step.", _rmsprop),
-    Mistake("not-squared", "The averages take |g^r| and |Δw^r| instead of their squares: E[g²] averages (g^r)² and E[Δw²] averages (Δw^r)².", _not_squared),
-    Mistake("sign", "The weights move with the gradient instead of against it: Δw^r = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r carries a minus sign.", _sign),
+    Mistake("not-squared", "The averages take |g^r| and |Δw^{r+1}| instead of their squares: E[g²] averages (g^r)² and E[Δw²] averages (Δw^{r+1})².", _not_squared),
+    Mistake("sign", "The weights move with the gradient instead of against it: Δw^{r+1} = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r carries a minus sign.", _sign),
 )
 
 HINTS = (
@@ -113,7 +113,7 @@ HINTS = (
 EXERCISE = Exercise(
     name="adadelta_step",
     outputs=("w", "Eg2", "Edw2"),
-    rule="E[g²]^r = ρE[g²]^{r−1} + (1−ρ)(g^r)²; Δw^r = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r; E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^r)²; w^{r+1} = w^r + ηΔw^r",
+    rule="E[g²]^r = ρE[g²]^{r−1} + (1−ρ)(g^r)²; Δw^{r+1} = −√(E[Δw²]^{r−1} + ε)/√(E[g²]^r + ε) g^r; E[Δw²]^r = ρE[Δw²]^{r−1} + (1−ρ)(Δw^{r+1})²; w^{r+1} = w^r + ηΔw^{r+1}",
     where=WHERE,
     reference=reference,
     mistakes=MISTAKES,
