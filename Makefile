@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_MODULES := site/node_modules/.package-lock.json
 VENDOR := site/static/vendor/.complete
 
-.PHONY: site test env clean explorer-bundle
+.PHONY: site test env clean explorer-bundle locale catalogues
 
 # The notebooks multiply small matrices, for which one BLAS thread is faster than several and, on a
 # shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
@@ -40,16 +40,37 @@ $(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
 # The book, in four steps from scratch:
 #  1. every notebook runs once, on both cores, into a fresh jupyter-cache (site/execute.py; the cache
 #     keys on the notebooks' code only and would miss a change to gdcourse, so it is always refilled);
+#     each output with words is rendered in both languages (gdcourse/i18n.py);
 #  2. the HTML site, taking the notebooks' outputs from that cache (execute_notebooks: cache);
 #  3. the single-page edition, from the same cache and the same doctrees;
 #  4. that page printed to _build/html/gdcourse.pdf by Debian's Chromium (site/print_pdf.py).
-# The Korean edition (issue 14) adds a builder run like 2, from the same cache.
-site: $(STAMP) $(VENDOR)
-	rm -rf _build/html _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
+# The Korean edition (_build/html/ko/, site/build_edition.py) is built from the same cache while 2-4
+# run, on the other core; its log is printed when both are done.
+site: $(STAMP) $(VENDOR) catalogues
+	rm -rf _build/html _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache _build/ko
 	$(BIN)/python site/execute.py
-	$(BIN)/jupyter-book build --all -W --keep-going .
-	$(BIN)/jupyter-book build --builder singlehtml -W --keep-going .
-	$(BIN)/python site/print_pdf.py
+	$(BIN)/python site/build_edition.py ko > _build/ko.log 2>&1 & korean=$$!; \
+	  $(BIN)/jupyter-book build --all -W --keep-going . \
+	  && $(BIN)/jupyter-book build --builder singlehtml -W --keep-going . \
+	  && $(BIN)/python site/print_pdf.py; english=$$?; \
+	  wait $$korean; status=$$?; cat _build/ko.log; \
+	  test $$english -eq 0 && test $$status -eq 0
+
+# The package's compiled catalogues (committed: the installed package reads them), from the .po files.
+catalogues: $(STAMP)
+	$(BIN)/python site/catalogues.py compile
+
+# The Korean edition's catalogues, from the English as it is now (book/AUTHORING.md, "Translating"):
+# run the notebooks (their figures' texts are messages too), extract every page's messages, merge them
+# into locale/ko/LC_MESSAGES/ keeping every translation (a changed English message becomes fuzzy), the
+# same for the package's own messages, and compile what the package reads.
+locale: $(STAMP) $(VENDOR)
+	$(BIN)/python site/execute.py
+	$(BIN)/python site/build_edition.py gettext
+	$(BIN)/python site/catalogues.py figures
+	$(BIN)/sphinx-intl update --pot-dir _build/gettext --locale-dir locale --language ko --line-width 0
+	$(BIN)/python site/catalogues.py package
+	$(BIN)/python site/catalogues.py compile
 
 # Two workers (the machine has two cores). --dist loadscope keeps each notebook's cells on one worker,
 # in order in one kernel, and each test module (or class) with its shared fixtures.

@@ -5,7 +5,9 @@
   class is also importable from ``gdcourse``);
 - :mod:`gdcourse.schedules` — learning-rate schedules, accepted as ``eta`` by every optimizer;
 - :mod:`gdcourse.problems` — objective functions with analytic gradients, and a real-data problem;
-- :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters.
+- :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters;
+- :func:`set_language` — the checker, the hints, the figures, the explorers and the grader in English
+  (the default) or Korean (:mod:`gdcourse.i18n`).
 """
 
 from gdcourse.memory import keep_freed_memory
@@ -26,6 +28,7 @@ from gdcourse.optimizers import (  # noqa: E402
     SGDMomentum,
 )
 from gdcourse.run import Sweep, Trajectory, run, sweep  # noqa: E402
+from gdcourse.i18n import get_language, set_language  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -45,5 +48,7 @@ __all__ = [
     "sweep",
     "Trajectory",
     "Sweep",
+    "set_language",
+    "get_language",
     "__version__",
 ]
