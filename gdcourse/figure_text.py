@@ -22,6 +22,7 @@ again — Korean labels are not as wide as English ones — and put back as it w
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import warnings
@@ -38,8 +39,11 @@ from gdcourse.i18n import LANGUAGES, edition_html, editions, translate
 __all__ = ["DOMAIN", "FONTS", "GLYPH_MISSING", "figure_html", "message_of", "figure_messages", "translated"]
 
 DOMAIN = "figures"
-#: The font families a figure in each language is laid out with (the SVG's text uses the reader's fonts).
+#: The font families a figure in each language is laid out with (the SVG's text uses the reader's fonts):
+#: for plain text, glyph by glyph from the first that has it; for text with maths, the first alone, as
+#: matplotlib's mathtext sets the words around maths in one font (the maths keeps its own fonts).
 FONTS = {"en": None, "ko": ["DejaVu Sans", "Noto Sans CJK KR"]}
+MIXED_FONTS = {"en": None, "ko": ["Noto Sans CJK KR"]}
 #: The class of a figure one of whose glyphs the layout fonts lack (site/sphinx_language.py fails the build).
 GLYPH_MISSING = "gd-figure-missing-glyph"
 
@@ -151,11 +155,11 @@ def translated(fig: Figure, language: str, originals: dict | None = None):
             formatter.seq = [translate_text(label, language) for label in seq]
         if alt:
             setattr(fig, figures._ALT, translate_text(alt, language))
-        fonts = FONTS.get(language)
+        fonts, mixed = FONTS.get(language), MIXED_FONTS.get(language)
         with mpl.rc_context({"font.family": fonts} if fonts else {}):
             if fonts:
                 for text in texts:
-                    text.set_fontfamily(fonts)
+                    text.set_fontfamily(mixed if _MATHS.search(text.get_text()) and mixed else fonts)
             yield fig
     finally:
         for text in texts:
@@ -169,11 +173,26 @@ def translated(fig: Figure, language: str, originals: dict | None = None):
 _warned_glyphs = False
 
 
+class _GlyphLog(logging.Handler):
+    """What matplotlib's mathtext logs (not warns) when a font lacks a glyph, while one figure renders."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.missing: list[str] = []
+
+    def emit(self, record) -> None:
+        message = record.getMessage()
+        if "does not have a glyph" in message:
+            self.missing.append(message)
+
+
 def _render(fig: Figure, language: str, originals: dict, size) -> str:
     """``figures.to_html`` of ``fig`` in ``language``, from the figure's size before any rendering."""
     global _warned_glyphs
     fig.set_size_inches(size)
     fonts = {t: t.get_fontfamily() for t in _texts(fig)}
+    mathtext = _GlyphLog()
+    logging.getLogger("matplotlib.mathtext").addHandler(mathtext)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -183,18 +202,20 @@ def _render(fig: Figure, language: str, originals: dict, size) -> str:
                 with translated(fig, language, originals):
                     html = figures.to_html(fig)
         finally:
+            logging.getLogger("matplotlib.mathtext").removeHandler(mathtext)
             for text, family in fonts.items():
                 text.set_fontfamily(family)
     missing = [w for w in caught if "missing from font" in str(w.message)]
     for w in caught:
         if w not in missing:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    missing = [str(w.message) for w in missing] + mathtext.missing
     if missing:
         if len(editions()) > 1:  # the book's build: a missing glyph is an error
             html = html.replace('class="gd-figure', f'class="gd-figure {GLYPH_MISSING}', 1)
         elif not _warned_glyphs:
             _warned_glyphs = True
-            warnings.warn(f"{missing[0].message} The figure's text shows in your browser's fonts, but its layout was "
+            warnings.warn(f"{missing[0]} The figure's text shows in your browser's fonts, but its layout was "
                           "measured without these glyphs: install a font that has them (Debian: fonts-noto-cjk).",
                           stacklevel=3)
     return html

@@ -422,7 +422,7 @@ def test_labels_follow_the_pages_language(server, browser):
         assert root.get_attribute("lang") == "ko"
         assert root.locator("label", has_text="학습률 η").count() == 1
         assert visit.page.get_by_role("slider", name="학습률 η").count() >= 1
-        assert re.match(r"200번 반복 후: f\(w\) − f\* = ", root.locator(".gdx-status").inner_text())
+        assert re.match(r"200단계 후: f\(w\) − f\* = ", root.locator(".gdx-status").inner_text())
         assert visit.console_errors == []
     finally:
         visit.close()

@@ -107,9 +107,11 @@ def _figure(draw, alt: str, language: str = "en") -> str:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    from gdcourse.plotting import STYLE, language_style
+    from gdcourse.figure_text import FONTS
+    from gdcourse.plotting import STYLE
 
-    with rc_context({**STYLE, **language_style(language)}):
+    fonts = FONTS.get(language)  # a font with the language's glyphs (the figure's text is drawn as paths)
+    with rc_context({**STYLE, **({"font.family": fonts} if fonts else {})}):
         figure = Figure(figsize=(7.0, 3.2))
         draw(figure.subplots())
         buffer = io.BytesIO()
