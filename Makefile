@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_MODULES := site/node_modules/.package-lock.json
 VENDOR := site/static/vendor/.complete
 
-.PHONY: site test env clean explorer-bundle locale catalogues
+.PHONY: site test env clean explorer-bundle locale catalogues check-translation
 
 # The notebooks multiply small matrices, for which one BLAS thread is faster than several and, on a
 # shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
@@ -76,6 +76,11 @@ locale: $(STAMP) $(VENDOR)
 # in order in one kernel, and each test module (or class) with its shared fixtures.
 test: site
 	$(BIN)/python -m pytest --nbval-lax -n 2 --dist loadscope
+
+# One page's Korean, without a build (book/AUTHORING.md, "Translating"): make check-translation PAGE=book/04_rmsprop
+check-translation: $(STAMP)
+	$(BIN)/python site/catalogues.py status $(PAGE); \
+	  $(BIN)/python -m pytest -q -p no:randomly tests/test_translation.py -k "keep_maths or spellings or checker_and_the_grader or compiled"
 
 # The explorers' user interface (site/explorer/*.js + d3), bundled by esbuild into the package, where it is
 # committed (gdcourse/explorer/bundle.py); tests/test_explorer_bundle.py checks that it is up to date.

@@ -221,9 +221,25 @@ def _render(fig: Figure, language: str, originals: dict, size) -> str:
     return html
 
 
+def _changes(fig: Figure, language: str, originals: dict) -> bool:
+    """Whether any text of ``fig`` (or its alt text) reads differently in ``language``."""
+    alt = figures.alt_text(fig)
+    texts = [*originals.values(), *(label for f in _fixed_formatters(fig) for label in f.seq), *([alt] if alt else [])]
+    return any(translate_text(text, language) != text for text in texts)
+
+
 def figure_html(fig: Figure) -> str:
     """The figure as the page shows it (:func:`gdcourse.figures.to_html`), in every language of
-    :func:`gdcourse.i18n.editions`."""
+    :func:`gdcourse.i18n.editions`.  A language in which no text of the figure changes gets the first
+    rendering again rather than a second one of the same figure."""
     originals = {t: t.get_text() for t in _texts(fig)}
     size = fig.get_size_inches().copy()
-    return edition_html(lambda language: _render(fig, language, originals, size))
+    rendered: dict = {}
+
+    def render(language: str) -> str:
+        if rendered and not _changes(fig, language, originals):
+            return next(iter(rendered.values()))
+        rendered[language] = _render(fig, language, originals, size)
+        return rendered[language]
+
+    return edition_html(render)

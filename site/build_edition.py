@@ -34,6 +34,9 @@ EDITION_SETTINGS = {
         "html_title": "경사 하강법: 모멘텀에서 Adam까지",
         "project": "경사 하강법: 모멘텀에서 Adam까지",
         "author": "gdcourse 저자들",
+        # MyST-NB's toggles of hidden code cells ({type} would be English: "source", "outputs")
+        "nb_code_prompt_show": "코드 셀 보기",
+        "nb_code_prompt_hide": "코드 셀 숨기기",
     },
 }
 

@@ -270,6 +270,49 @@ def load_glossary(path: Path) -> list[dict]:
     return terms
 
 
+# ------------------------------------------------------------------ the theme's own words
+#: What the themes (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3) and Sphinx write on every page in
+#: English although the page is Korean: pydata-sphinx-theme has no Korean catalogue, sphinx-book-theme's
+#: lacks these, and some are not marked for translation at all.  Replaced after the build, as whole
+#: attribute values and whole text (tests/test_translation.py finds none left on the Korean pages).
+THEME_WORDS = {
+    "ko": {
+        "Skip to main content": "본문으로 건너뛰기",
+        "Back to top": "맨 위로",
+        "Search this book...": "이 책에서 검색...",
+        "Version warning": "버전 경고",
+        "Site navigation": "사이트 탐색",
+        "On this page": "이 페이지의 내용",
+        "Main": "본문",
+        "Page": "페이지",
+        "Toggle primary sidebar": "주 사이드바 열기/닫기",
+        "Toggle secondary sidebar": "보조 사이드바 열기/닫기",
+        "Launch interactive content": "대화형 환경에서 열기",
+        "Launch on Binder": "Binder에서 열기",
+        "Binder logo": "Binder 로고",
+        "Launch on Colab": "Colab에서 열기",
+        "Colab logo": "Colab 로고",
+        "Source repositories": "소스 저장소",
+        "Repository": "저장소",
+        "Open issue": "이슈 열기",
+        "Color mode": "색상 모드",
+        "Link to this heading": "이 제목의 링크",
+        "previous page": "이전 페이지",
+        "next page": "다음 페이지",
+    },
+}
+_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|placeholder|alt)=")([^"]+)(")')
+_TEXT = re.compile(r">(\s*)([^<>]+?)(\s*)<")
+
+
+def theme_words(text: str, language: str) -> str:
+    words = THEME_WORDS.get(language)
+    if not words:
+        return text
+    text = _ATTRIBUTE.sub(lambda m: m.group(1) + words.get(m.group(2), m.group(2)) + m.group(3), text)
+    return _TEXT.sub(lambda m: f">{m.group(1)}{words.get(m.group(2), m.group(2))}{m.group(3)}<", text)
+
+
 # ------------------------------------------------------------------ the language switch
 HEADER_BUTTONS = re.compile(r'(<div class="article-header-buttons">)')
 HEAD_END = re.compile(r"</head>")
@@ -313,7 +356,7 @@ def add_language_switch(app: Sphinx, exception) -> None:
         page = path.relative_to(outdir).as_posix()
         text = path.read_text(encoding="utf-8")
         links, alternates = switch_html(page, language, targets)
-        new = HEADER_BUTTONS.sub(lambda m: m.group(1) + links, text, count=1)
+        new = HEADER_BUTTONS.sub(lambda m: m.group(1) + links, theme_words(text, language), count=1)
         new = HEAD_END.sub(lambda m: alternates + m.group(0), new, count=1)
         if new != text:
             path.write_text(new, encoding="utf-8")

@@ -134,3 +134,16 @@ def test_a_missing_glyph_marks_the_figure_in_the_build_and_warns_once_in_a_noteb
     gdcourse.set_language("ko")
     with pytest.warns(UserWarning, match="install a font that has them"):
         figure_html(a_figure())
+
+
+def test_a_figure_with_nothing_to_translate_is_rendered_once(monkeypatch):
+    monkeypatch.setenv("GDCOURSE_EDITIONS", "en ko")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    ax.set_xlabel("a label no catalogue has")
+    plotting.describe(fig, "A line falling from one to zero, with a label no catalogue translates.")
+    calls = []
+    real = figures.to_html
+    monkeypatch.setattr(figures, "to_html", lambda f: calls.append(1) or real(f))
+    html = figure_html(fig)
+    assert len(calls) == 1 and i18n.keep_edition(html, "ko") == i18n.keep_edition(html, "en")

@@ -20,7 +20,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from browser_support import CHAPTERS, PAGES, ROOT, SCREENSHOTS, SITE, Visit, unavailable, url
+from browser_support import (CHAPTERS, EDITION_CHAPTERS, EDITION_PAGES, EDITIONS, PAGES, ROOT, SCREENSHOTS, SITE, Visit,
+                             screenshot_name, unavailable, url)
 
 
 class _Anchors(HTMLParser):
@@ -59,11 +60,11 @@ def check_page(page, server, browser):
             assert visit.count("mjx-merror, [data-mjx-error]") == 0, "MathJax reported an error"
             assert visit.count("mjx-container mjx-assistive-mml math") >= maths, "every expression has MathML for screen readers"
             assert visit.page.evaluate("() => !window.MathJax"), "MathJax is loaded although the maths is typeset already"
-        if page in CHAPTERS:
+        if page in EDITION_CHAPTERS:
             # the explorers themselves are tested in tests/test_site_explorers.py
             assert visit.count("[data-gdcourse-explorer] input[type=range]") >= 2, "the explorer's sliders are in the page"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            visit.page.screenshot(path=str(SCREENSHOTS / f"{Path(page).name}.png"), full_page=True)
+            visit.page.screenshot(path=str(SCREENSHOTS / f"{screenshot_name(page)}.png"), full_page=True)
     finally:
         visit.close()
 
@@ -71,18 +72,18 @@ def check_page(page, server, browser):
 # Two classes, so that pytest-xdist (--dist loadscope) can give the chapter pages, which are slow to load,
 # typeset and photograph, and the other pages to different workers.
 class TestChapterPages:
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_page_is_self_contained_and_renders(self, page, server, browser):
         check_page(page, server, browser)
 
 
 class TestOtherPages:
-    @pytest.mark.parametrize("page", [p for p in PAGES if p not in CHAPTERS])
+    @pytest.mark.parametrize("page", [p for p in EDITION_PAGES if p not in EDITION_CHAPTERS])
     def test_page_is_self_contained_and_renders(self, page, server, browser):
         check_page(page, server, browser)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_internal_links_and_anchors_resolve(page):
     if not (SITE / "index.html").exists():
         unavailable(f"{SITE} has no built site: run `make site` first")
@@ -224,7 +225,7 @@ class TestNavigation:
 
 
 class TestAccessibility:
-    @pytest.mark.parametrize("page", PAGES)
+    @pytest.mark.parametrize("page", EDITION_PAGES)
     def test_axe_finds_no_critical_or_serious_violation(self, page, server, browser):
         visit = visit_at(browser, server, page, 1280)
         try:
@@ -258,7 +259,7 @@ def parse_ids(text):
     return re.findall(r'\sid="([^"]+)"', text)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_one_h1_unique_ids_and_no_test_machinery(page):
     built()
     text = (SITE / f"{page}.html").read_text(encoding="utf-8")
@@ -278,7 +279,7 @@ def test_no_nbval_marker_anywhere_on_the_site():
     assert offenders == []
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_every_figure_and_image_says_what_it_shows(page):
     built()
     text = (SITE / f"{page}.html").read_text(encoding="utf-8")
@@ -293,7 +294,7 @@ def test_every_figure_and_image_says_what_it_shows(page):
 
 class TestFigures:
     @pytest.mark.parametrize("width", [390, 1280])
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_figures_are_vector_and_their_text_is_readable(self, page, width, server, browser):
         visit = visit_at(browser, server, page, width)
         try:
@@ -319,7 +320,7 @@ class TestFigures:
         finally:
             visit.close()
 
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_screenshots_at_390_and_1280_in_light_and_dark_mode(self, page, server, browser):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for width in (390, 1280):
@@ -328,13 +329,13 @@ class TestFigures:
                 try:
                     assert visit.page.evaluate("() => document.documentElement.dataset.theme") == scheme
                     visit.page.locator("figure.gd-figure").first.scroll_into_view_if_needed()
-                    visit.page.screenshot(path=str(SCREENSHOTS / f"{Path(page).name}-{width}-{scheme}.png"))
+                    visit.page.screenshot(path=str(SCREENSHOTS / f"{screenshot_name(page)}-{width}-{scheme}.png"))
                 finally:
                     visit.close()
 
 
 class TestLayout:
-    @pytest.mark.parametrize("page", PAGES)
+    @pytest.mark.parametrize("page", EDITION_PAGES)
     def test_no_horizontal_scroll_at_390_and_equations_fit_at_1280(self, page, server, browser):
         visit = visit_at(browser, server, page, 390)
         try:
@@ -355,7 +356,7 @@ class TestLayout:
 
 
 class TestWeight:
-    @pytest.mark.parametrize("page", PAGES)
+    @pytest.mark.parametrize("page", EDITION_PAGES)
     def test_a_page_load_stays_within_its_byte_budget(self, page, server, browser):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         loaded = []
@@ -368,7 +369,7 @@ class TestWeight:
                 .filter(s => !s.defer && !s.async && s.type !== 'module').map(s => s.src)""")
         finally:
             context.close()
-        kind = "chapter" if page in CHAPTERS else "text"
+        kind = "chapter" if page in EDITION_CHAPTERS else "text"
         total = sum(sizes.values())
         biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
         assert head_scripts == [], f"synchronous scripts in <head>: {head_scripts}"
@@ -379,21 +380,25 @@ class TestWeight:
         assert total <= BUDGET[kind], f"{total} bytes (gzip) > {BUDGET[kind]}; largest: {biggest}"
 
 
-def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_notebook():
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_notebook(edition):
     built()
-    assert not list((SITE / "_sources").rglob("*.ipynb")), "the source notebooks (with solutions) are on the site"
-    for page in CHAPTERS:
+    root = SITE / EDITIONS[edition]
+    assert not list((root / "_sources").rglob("*.ipynb")), "the source notebooks (with solutions) are on the site"
+    for page in [EDITIONS[edition] + chapter for chapter in CHAPTERS]:
         html = (SITE / f"{page}.html").read_text(encoding="utf-8")
         link = re.search(r'href="([^"]*_downloads/students/[^"]+\.ipynb)"', html)
         assert link, f"{page}: no student notebook download"
         notebook = json.loads((SITE / page).parent.joinpath(link.group(1)).resolve().read_text(encoding="utf-8"))
+        assert notebook["metadata"].get("gdcourse", {}).get("language", "en") == edition
         assert not any("solution" in c["metadata"].get("tags", []) and c["cell_type"] == "markdown" for c in notebook["cells"])
         assert not any("{solution" in "".join(c["source"]) for c in notebook["cells"])
         stubs = [c for c in notebook["cells"] if "solution" in c["metadata"].get("tags", [])]
         assert all("NotImplementedError" in "".join(c["source"]) for c in stubs)
         assert re.search(r'href="[^"]*_downloads/gdcourse-course-pack\.zip"', html)
-        assert re.search(r'href="[^"]*gdcourse\.pdf"', html), f"{page}: no link to the PDF edition"
-    with zipfile.ZipFile(SITE / "_downloads" / "gdcourse-course-pack.zip") as pack:
+        pdf = re.search(r'href="([^"]*gdcourse\.pdf)"', html)
+        assert pdf and (SITE / page).parent.joinpath(pdf.group(1)).resolve() == (SITE / "gdcourse.pdf").resolve(), page
+    with zipfile.ZipFile(root / "_downloads" / "gdcourse-course-pack.zip") as pack:
         names = set(pack.namelist())
     for page in CHAPTERS:
         assert f"gdcourse-course-pack/{Path(page).name}.ipynb" in names
@@ -425,7 +430,7 @@ def test_the_pdf_edition_has_every_chapter_typeset_maths_and_the_solutions():
 
 def test_search_snippets_and_citation_hovers_carry_no_raw_tex(server, browser):
     built()
-    for page in PAGES:
+    for page in EDITION_PAGES:
         html = (SITE / f"{page}.html").read_text(encoding="utf-8")
         for title in re.findall(r'class="reference internal" href="references\.html[^"]*" title="([^"]*)"', html):
             assert "$" not in title and "\\" not in title, title

@@ -23,6 +23,8 @@ MYST_EXTENSIONS = ("amsmath", "colon_fence", "deflist", "dollarmath", "substitut
 #: Directives whose content is not MyST text (left as it is).
 LITERAL_DIRECTIVES = {"code-block", "code", "sourcecode", "code-cell", "math", "raw", "literalinclude", "eval-rst",
                       "include", "toctree", "bibliography", "glossary-table", "csv-table", "list-table"}
+#: Directives whose argument is a title (a message); the others' arguments are labels, paths, languages.
+TITLED_DIRECTIVES = {"admonition", "exercise", "exercise-start", "dropdown", "topic", "sidebar", "rubric", "card"}
 
 
 def find_locale_dir(start: Path) -> Path | None:
@@ -104,7 +106,7 @@ def translate_markdown(source: str, translations: dict, parser=None) -> tuple[st
                 continue
             start, end = token.map
             opening = lines[start]
-            if argument:
+            if argument and name in TITLED_DIRECTIVES:
                 found = lookup(argument)
                 if found:
                     opening = opening.replace(argument, found, 1)
