@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 #: Where each edition lives, relative to the site's root; its name in its own language.
 EDITIONS = {"en": "", "ko": "ko/"}
 NAMES = {"en": "English", "ko": "한국어"}
+CODES = {"en": "EN", "ko": "한"}  # what the switch shows on a phone (its name stays for screen readers)
 SWITCH_TITLE = {"en": "This page in English", "ko": "이 페이지를 한국어로"}
 
 
@@ -301,7 +302,7 @@ THEME_WORDS = {
         "next page": "다음 페이지",
     },
 }
-_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|placeholder|alt)=")([^"]+)(")')
+_ATTRIBUTE = re.compile(r'(\s(?:title|data-bs-title|aria-label|placeholder|alt)=")([^"]+)(")')
 _TEXT = re.compile(r">(\s*)([^<>]+?)(\s*)<")
 
 
@@ -338,7 +339,8 @@ def switch_html(page: str, language: str, targets: list[str]) -> tuple[str, str]
             f'1.3.8 2.5 1.4 3.6A8 8 0 0 1 5.1 16ZM8 8H5.1a8 8 0 0 1 4.3-3.6C8.8 5.5 8.3 6.7 8 8Zm4 12c-.8-1.2-1.5-2.5-1.9-4h3.8c-.4 '
             f'1.5-1.1 2.8-1.9 4Zm2.3-6H9.7a14.7 14.7 0 0 1 0-4h4.6a14.7 14.7 0 0 1 0 4Zm.3 5.6c.6-1.1 1.1-2.3 1.4-3.6h2.9a8 8 0 0 '
             f'1-4.3 3.6ZM16.3 14a16.5 16.5 0 0 0 0-4h3.4a8.2 8.2 0 0 1 0 4h-3.4Z"/></svg>'
-            f'<span class="gd-language-name">{NAMES[other]}</span></a>'
+            f'<span class="gd-language-name">{NAMES[other]}</span>'
+            f'<span class="gd-language-code" aria-hidden="true">{CODES[other]}</span></a>'
         )
     for name in EDITIONS:
         href = os.path.relpath(EDITIONS[name] + page, here).replace(os.sep, "/")
