@@ -7,6 +7,8 @@
 - :mod:`gdcourse.problems` — objective functions with analytic gradients, and a real-data problem;
 - :mod:`gdcourse.run` — :func:`run` an optimizer on a problem, :func:`sweep` a grid of hyperparameters,
   keep the weights at :func:`checkpoints` (for the network, whose loss is costly).
+- :func:`set_language` — the checker, the hints, the figures, the explorers and the grader in English
+  (the default) or Korean (:mod:`gdcourse.i18n`).
 """
 
 from gdcourse.memory import keep_freed_memory
@@ -27,6 +29,7 @@ from gdcourse.optimizers import (  # noqa: E402
     SGDMomentum,
 )
 from gdcourse.run import Checkpoints, Sweep, Trajectory, checkpoints, run, sweep  # noqa: E402
+from gdcourse.i18n import get_language, set_language  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -48,5 +51,7 @@ __all__ = [
     "Trajectory",
     "Sweep",
     "Checkpoints",
+    "set_language",
+    "get_language",
     "__version__",
 ]

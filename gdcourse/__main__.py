@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import gdcourse
+from gdcourse.i18n import LANGUAGES
 
 MiB = 1 << 20
 
@@ -15,7 +16,7 @@ MiB = 1 << 20
 def _release(args) -> int:
     from gdcourse.grading import release
 
-    written = release(args.src, args.out)
+    written = release(args.src, args.out, language=args.language, locale_dir=args.locale_dir)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -31,7 +32,7 @@ def _grade(args) -> int:
                         max_output=int(args.max_output * MiB), isolated=not args.no_sandbox, limits=asdict(limits))
     try:
         grades = grade(args.submissions, args.out, feedback=args.feedback, jobs=args.jobs, scheduler=args.scheduler,
-                       settings=settings, report=not args.no_report)
+                       settings=settings, report=not args.no_report, language=args.language)
     except KeyboardInterrupt:
         print(f"\ngdcourse grade: interrupted. Every finished row is in {args.out}; run the same command again to "
               "grade the rest (nothing is graded twice).", file=sys.stderr)
@@ -48,7 +49,7 @@ def _grade(args) -> int:
 def _report(args) -> int:
     from gdcourse.grading.report import write_report
 
-    write_report(args.grades, args.out)
+    write_report(args.grades, args.out, language=args.language)
     print(f"wrote {args.out}")
     return 0
 
@@ -79,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     release = commands.add_parser("release", help="write student notebooks without solutions", description="Write student versions of the notebooks in SRC (a folder or one .ipynb) to OUT: cells tagged 'solution' are removed (markdown) or replaced by stubs that raise NotImplementedError (code).")
     release.add_argument("src", type=Path, metavar="SRC")
     release.add_argument("out", type=Path, metavar="OUT")
+    release.add_argument("--language", choices=LANGUAGES, default="en", help="the language of the markdown cells: ko translates them from the book's catalogues (code cells are unchanged; default: en)")
+    release.add_argument("--locale-dir", type=Path, default=None, metavar="DIR", help="the book's catalogues, DIR/<language>/LC_MESSAGES/<page>.po (default: the locale/ folder next to SRC's folder)")
     release.set_defaults(func=_release)
 
     from gdcourse.exercises import EXERCISES
@@ -102,11 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--max-output", type=_positive(float), default=10, metavar="MiB", help="output a submission may print (default: 10)")
     grade.add_argument("--no-sandbox", action="store_true", help="run the notebooks WITHOUT isolation (rows marked isolated=no); only for notebooks you trust")
     grade.add_argument("--no-report", action="store_true", help="do not write the class report <out>-report.html")
+    grade.add_argument("--language", choices=LANGUAGES, default=None, help="the language of the feedback and the report (default: GDCOURSE_LANGUAGE, else en)")
     grade.set_defaults(func=_grade)
 
     report = commands.add_parser("report", help="the class report of a grades CSV", description="Write a static HTML page (works offline) with the score distribution, the most common mistakes, which mistakes come together, the statuses and a link to each submission's feedback.")
     report.add_argument("grades", type=Path, metavar="GRADES.csv")
     report.add_argument("--out", type=Path, default=Path("report.html"), help="the page to write (default: report.html)")
+    report.add_argument("--language", choices=LANGUAGES, default=None, help="the language of the page (default: the grades')")
     report.set_defaults(func=_report)
 
     from gdcourse.grading.lms import FORMATS

@@ -343,8 +343,11 @@ def to_html(fig: Figure) -> str:
 
 
 def register(shell) -> None:
-    """Display figures in this IPython shell as :func:`to_html` (and no longer as a PNG as well)."""
+    """Display figures in this IPython shell as :func:`to_html` (and no longer as a PNG as well), in the
+    reader's language (:func:`gdcourse.figure_text.figure_html`)."""
+    from gdcourse.figure_text import figure_html
+
     formatters = shell.display_formatter.formatters
-    formatters["text/html"].for_type(Figure, to_html)
+    formatters["text/html"].for_type(Figure, figure_html)
     for mime in ("image/png", "image/svg+xml", "application/pdf", "image/jpeg"):
         formatters[mime].pop(Figure, None)

@@ -25,13 +25,12 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 
 import anywidget
 import numpy as np
 import traitlets
 
-from gdcourse import analysis, plotting
+from gdcourse import analysis, i18n, plotting
 from gdcourse.explorer import kernels
 from gdcourse.explorer.bundle import module_source
 from gdcourse.explorer.kernels import MAX_STEPS, SCHEDULES, flags_of, optimizer_class, problem_catalogue
@@ -43,8 +42,9 @@ from gdcourse.schedules import Schedule
 __all__ = ["LANGUAGE", "SLIDERS", "Figure", "Explorer", "MomentumPlane", "explorer", "compare", "momentum_plane", "run_settings"]
 
 #: The language of the explorers' labels in Jupyter ("en", "ko"; None: the page's).  On the published
-#: site the page's ``<html lang>`` decides.  Set it here or with the environment variable GDCOURSE_LANGUAGE.
-LANGUAGE: str | None = os.environ.get("GDCOURSE_LANGUAGE") or None
+#: site the page's ``<html lang>`` decides.  Set it here, or for all of gdcourse with
+#: :func:`gdcourse.set_language` or the environment variable GDCOURSE_LANGUAGE.
+LANGUAGE: str | None = None
 
 
 class Figure(anywidget.AnyWidget):
@@ -56,7 +56,9 @@ class Figure(anywidget.AnyWidget):
     language = traitlets.Unicode(None, allow_none=True).tag(sync=True)
 
     def __init__(self, spec: dict, settings: dict, language: str | None):
-        super().__init__(_esm=module_source(), spec=spec, settings=settings, language=language if language is not None else LANGUAGE)
+        if language is None:
+            language = LANGUAGE if LANGUAGE is not None else i18n.chosen_language()
+        super().__init__(_esm=module_source(), spec=spec, settings=settings, language=language)
 
     def placeholder(self) -> str:
         """The HTML that the published page mounts the explorer on (its spec and settings as JSON)."""

@@ -7,7 +7,10 @@ outputs from the jupyter-cache in ``_build/.jupyter_cache`` instead of running i
 cache from scratch — it is deleted first, because the cache keys on the notebooks' code cells only and
 would not notice a change to gdcourse — running the notebooks on all cores at once rather than one after
 the other.  Every builder of the same build (the HTML site, the single-page HTML printed to PDF, the
-Korean edition) then reuses this one execution.
+Korean edition) then reuses this one execution: the kernels render each output that has words (figures,
+the exercise checker's boxes) once per edition (``GDCOURSE_EDITIONS``, gdcourse/i18n.py), and log the
+figure texts they translated to ``_build/messages/<notebook>.jsonl`` (``GDCOURSE_MESSAGE_LOG``; ``make
+locale`` adds new ones to the figures catalogue).
 
 A notebook that fails stops the build: its traceback is printed and the exit status is 1.
 """
@@ -27,6 +30,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
+MESSAGES = ROOT / "_build" / "messages"
+#: The book's editions, in the order of their variants in an output (gdcourse.i18n.LANGUAGES).
+EDITIONS = "en ko"
 
 
 def toc_notebooks() -> list[Path]:
@@ -49,6 +55,9 @@ def execute(path: str, timeout: int) -> tuple[str, float, str | None, nbformat.N
     from jupyter_cache.executors.utils import single_nb_execution
 
     notebook = nbformat.read(path, as_version=4)
+    # the kernel inherits these (one notebook at a time in this worker process)
+    os.environ["GDCOURSE_EDITIONS"] = EDITIONS
+    os.environ["GDCOURSE_MESSAGE_LOG"] = str(MESSAGES / f"{Path(path).stem}.jsonl")
     result = single_nb_execution(notebook, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False)
     return path, result.time, result.exc_string if result.err is not None else None, notebook
 
@@ -65,6 +74,9 @@ def main(argv=None) -> int:
     timeout = int(config.get("execute", {}).get("timeout", 300))
     if CACHE.exists():
         shutil.rmtree(CACHE)
+    if MESSAGES.exists():
+        shutil.rmtree(MESSAGES)
+    MESSAGES.mkdir(parents=True)
     cache = get_cache(str(CACHE))
     notebooks = toc_notebooks()
     started = time.perf_counter()

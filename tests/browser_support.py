@@ -41,6 +41,10 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
+#: Where each edition of the book is, under the site's root (site/sphinx_language.py).
+EDITIONS = {"en": "", "ko": "ko/"}
+
+
 def toc_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
@@ -53,8 +57,28 @@ def toc_pages() -> list[str]:
     return [toc["root"], *walk(toc.get("parts", []) + toc.get("chapters", []))]
 
 
+def edition_of(page: str) -> str:
+    """The language of a page of PAGES ("ko/book/04_rmsprop" is Korean)."""
+    return next((language for language, prefix in EDITIONS.items() if prefix and page.startswith(prefix)), "en")
+
+
+def english_page(page: str) -> str:
+    """The page in the English edition ("ko/book/04_rmsprop" → "book/04_rmsprop")."""
+    return page[len(EDITIONS[edition_of(page)]):]
+
+
+def screenshot_name(page: str) -> str:
+    """A file name for a page's screenshots, different in each edition ("04_rmsprop", "ko-04_rmsprop")."""
+    prefix = EDITIONS[edition_of(page)].replace("/", "-")
+    return prefix + Path(page).name
+
+
 PAGES = toc_pages()
 CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
+#: Every page and every chapter in every edition ("book/04_rmsprop", "ko/book/04_rmsprop"): the checks of
+#: how a page renders run on these; what is the same in both editions (launch links, downloads) on PAGES.
+EDITION_PAGES = [prefix + page for prefix in EDITIONS.values() for page in PAGES]
+EDITION_CHAPTERS = [prefix + page for prefix in EDITIONS.values() for page in CHAPTERS]
 
 
 class Visit:

@@ -38,3 +38,12 @@ def test_grading_benchmark_runs_on_one_chapter():
     assert result.returncode == 0, result.stderr
     for line in ("with the sandbox", "without (--no-sandbox)", "ratio", "--jobs 1:", "--jobs 2:", "speed-up of --jobs 2 over --jobs 1"):
         assert line in result.stdout
+
+
+def test_editions_benchmark_runs_one_round():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "editions.py"), "--rounds", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "one language | both editions | ratio" in result.stdout
+    for figure in ("compare", "heatmap", "loss curves"):
+        assert figure in result.stdout

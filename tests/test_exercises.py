@@ -715,3 +715,90 @@ def test_the_checkers_box_reads_at_4_5_to_1_in_light_and_dark_pages(passed):
     ink = re.search(r'<b style="color: (#[0-9A-Fa-f]{6})"', box).group(1)
     assert _contrast(ink, tint) >= 4.5
     assert _contrast("#222222", tint) >= 4.5 and "color: #222" in box  # the message
+
+
+# ------------------------------------------------------------- in Korean (gdcourse.set_language)
+
+
+@pytest.fixture
+def korean():
+    import gdcourse
+
+    gdcourse.set_language("ko")
+    yield
+    gdcourse.set_language(None)
+
+
+def test_in_korean_a_diagnosis_is_the_translation_of_the_english_one(korean):
+    from gdcourse.i18n import translate
+
+    result = check("momentum_step", buggy("momentum_step", MISTAKES["momentum_step"]["sign"]))
+    exercise = EXERCISES["momentum_step"]
+    mistake = next(m for m in exercise.mistakes if m.key == "sign")
+    assert result.mistake == "sign"
+    assert result.message == f"{translate(mistake.message, 'exercises', 'ko')} {translate(exercise.where, 'exercises', 'ko')}"
+    assert result.message.startswith("그래디언트의 부호가 틀렸습니다") and "2장의 모멘텀 갱신식" in result.message
+    assert result.render("en") == f"{mistake.message} {exercise.where}"  # the same verdict, in English
+    assert str(result).startswith("실패 momentum_step: ")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("raise ValueError('oops')", "테스트 '1차원, 정지 상태에서 출발'의 1단계에서 ValueError: oops을(를) 일으켰습니다"),
+    ("raise NotImplementedError", "아직 작성되지 않았습니다"),
+    ("d = alpha * dw - eta * grad; return d, w + d", "순서가 틀렸습니다. (w_new, dw_new) 순서로 반환하세요"),
+    ("d = alpha * dw - eta * grad; return w + d + 1e-3, d", "테스트 '1차원, 정지 상태에서 출발'의 1단계에서 w_new이(가) 틀렸습니다"),
+])
+def test_in_korean_every_kind_of_failure_speaks_korean_with_its_facts(korean, body, expected):
+    result = check("momentum_step", buggy("momentum_step", body))
+    assert not result.passed
+    assert expected in result.message, result.message
+
+
+def test_in_korean_a_pass_and_the_box_say_so(korean):
+    passed = check("momentum_step", GOOD)
+    assert passed.message == "테스트 3개를 모두 통과했습니다 (연속 11단계, 입력 모양 (3, 4), (5,), (6,))."
+    assert "momentum_step — 통과" in passed._repr_html_()
+    assert str(passed).startswith("통과 momentum_step: ")
+
+
+def test_during_the_build_the_box_holds_both_editions(monkeypatch):
+    from gdcourse.i18n import keep_edition
+
+    monkeypatch.setenv("GDCOURSE_EDITIONS", "en ko")
+    failed = check("momentum_step", buggy("momentum_step", MISTAKES["momentum_step"]["sign"]))
+    box = failed._repr_html_()
+    assert "The gradient enters with the wrong sign" in keep_edition(box, "en") and "부호" not in keep_edition(box, "en")
+    assert "그래디언트의 부호가 틀렸습니다" in keep_edition(box, "ko") and "wrong sign" not in keep_edition(box, "ko")
+    assert "— 아직 통과하지 못함" in keep_edition(box, "ko") and "— not yet" in keep_edition(box, "en")
+
+
+def test_in_korean_hints_and_the_last_hint_pointer(korean):
+    text = hint("adam_step", 3).data
+    assert text.startswith("**`adam_step`의 힌트 3/3:** ")
+    assert "ε은 제곱근 밖" in text and "`gdcourse.exercises.solution('adam_step')`이 해답을 보여 줍니다" in text
+    korean_solution = solution("adam_step").data
+    import gdcourse
+
+    gdcourse.set_language("en")
+    assert korean_solution == solution("adam_step").data  # code is code in every language
+
+
+def test_the_scenarios_of_the_grader_are_named_in_korean_too():
+    from gdcourse.exercises.judge import scenario_label
+
+    fresh = EXERCISES["adam_step"].grading_scenarios(7)[-1].name
+    assert fresh == "1-D, large ε and tiny gradients, fresh inputs"
+    assert scenario_label(fresh).render("ko") == "1차원, 큰 ε과 아주 작은 그래디언트, 새 입력"
+
+
+def test_every_message_of_the_exercises_has_a_korean_translation_with_its_fields():
+    from string import Formatter
+
+    from gdcourse.i18n import translate
+
+    for message in exercises.messages():
+        korean = translate(message, "exercises", "ko")
+        assert korean != message or not re.search(r"[A-Za-z]{3}", re.sub(r"`[^`]*`|\{[^}]*\}", "", message)), message
+        fields = lambda text: sorted(f for _, f, _, _ in Formatter().parse(text) if f is not None)  # noqa: E731
+        if "{" in message and re.search(r"\{\w*[!:}]", message):
+            assert fields(korean) == fields(message), (message, korean)

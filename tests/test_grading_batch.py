@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import html
 import os
 import re
@@ -350,3 +351,47 @@ def test_canvas_and_moodle_gradebooks(one_job, tmp_path):
     assert rows[0] == ["Username", "Email address", "ID number", "gdcourse coding exercises", "gdcourse coding exercises - Feedback"]
     assert rows[1] == ["", "mkim@example.edu", "", "4", "4/4; status ok"]
     assert rows[2][0] == "s02" and rows[2][3] == "2"
+
+
+# ------------------------------------------------------------------------------------------ Korean
+
+
+def test_grade_language_ko_writes_korean_feedback_report_and_summary(sandbox_available, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.ipynb").write_text(notebook(IMPORTS, BUGS["momentum-sign"], SOLUTIONS["adam_step"]))
+    (folder / "b.ipynb").write_text("{not a notebook")
+    out = tmp_path / "grades.csv"
+    korean = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "5",
+                             "--call-timeout", "1", "--language", "ko"], capture_output=True, text=True, timeout=600)
+    assert korean.returncode == 0, korean.stderr
+    rows = {r["submission"]: r for r in csv_rows(out)}
+    assert rows["a.ipynb"]["mistakes"] == "momentum_step:sign" and rows["b.ipynb"]["status"] == "invalid notebook"  # codes stay codes
+    feedback = (tmp_path / "grades-feedback" / "a.ipynb.txt").read_text(encoding="utf-8")
+    assert feedback.startswith("제출물: a.ipynb\n상태: ok — 노트북이 끝까지 실행되었습니다")
+    assert "momentum_step: 0/1 — 실패 momentum_step: 그래디언트의 부호가 틀렸습니다" in feedback
+    assert "adam_step: 1/1 — 통과 adam_step: 테스트 6개를 모두 통과했습니다" in feedback
+    assert "합계: 1/9" in feedback and "PASSED" not in feedback and "Status" not in feedback
+    assert "읽을 수 있는 Jupyter 노트북이 아닙니다" in (tmp_path / "grades-feedback" / "b.ipynb.txt").read_text(encoding="utf-8")
+    summary = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert summary["language"] == "ko" and summary["mistakes"]["momentum_step:sign"].startswith("그래디언트의 부호가 틀렸습니다")
+    report = (tmp_path / "grades-report.html").read_text(encoding="utf-8")
+    assert '<html lang="ko">' in report and "반 보고서: 제출물 2개" in report and "가장 흔한 실수" in report
+    # the feedback's language is part of the grader's version: English regrades, and says it in English
+    english = run(folder, out, "--jobs", "1")
+    assert english.returncode == 0, english.stderr
+    assert (tmp_path / "grades-feedback" / "a.ipynb.txt").read_text(encoding="utf-8").startswith("Submission: a.ipynb\nStatus: ok")
+
+
+def test_report_language_ko_from_an_english_grading(one_job, tmp_path):
+    _, out, _, _ = one_job
+    page = tmp_path / "report.html"
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "report", str(out), "--out", str(page), "--language", "ko"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    n = 4  # adam_step:no-bias-correction, as in the English report above
+    assert f": 제출물 8개 중 {n}개, {round(100 * n / 8)} %" in text
+    assert '<html lang="ko">' in text and "반 보고서: 제출물 8개" in text and text.count('alt="') == 3
+    # the mistakes' messages come from the CSV's summary, which is English here
+    assert "The bias correction is missing" in text

@@ -37,12 +37,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from browser_support import CHAPTERS, PAGES, ROOT, SCREENSHOTS, SITE, Visit, unavailable, url
+from browser_support import (CHAPTERS, EDITION_CHAPTERS, EDITION_PAGES, EDITIONS, PAGES, ROOT, SCREENSHOTS, SITE, Visit,
+                              screenshot_name, unavailable, url)
 
 AXE = ROOT / "site" / "node_modules" / "axe-core" / "axe.min.js"
 BUDGET = {"chapter": 1_500_000, "text": 600_000}  # bytes per page load, gzip-compressed
 MIN_FIGURE_TEXT_PX = {390: 9.0, 1280: 12.0}
 OTHER_PAGES = [page for page in PAGES if page not in CHAPTERS]
+# every check of a page's load runs on both editions (English, and Korean under ko/)
+EDITION_OTHER_PAGES = [page for page in EDITION_PAGES if page not in EDITION_CHAPTERS]
 
 
 def built():
@@ -139,12 +142,12 @@ def _collect(server, browser, page: str, width: int, scheme: str) -> dict:
             axe = p.evaluate(AXE_JS)
             result["axe"] = [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['nodes'][0]['target']}"
                              for v in axe["violations"] if v["impact"] in ("critical", "serious")]
-        if page in CHAPTERS:
+        if page in EDITION_CHAPTERS:
             # the first figure just below the sticky header: what the screenshots are for
             p.evaluate("() => { const f = document.querySelector('figure.gd-figure');"
                        " if (f) window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 72); }")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            p.screenshot(path=str(SCREENSHOTS / f"{Path(page).name}-{width}-{scheme}.png"))
+            p.screenshot(path=str(SCREENSHOTS / f"{screenshot_name(page)}-{width}-{scheme}.png"))
         # collected last, so that nothing the checks themselves did is missed
         result.update(external=list(visit.external), console_errors=list(visit.console_errors),
                       failed=list(visit.failed))
@@ -204,14 +207,14 @@ class PageChecks:
     def test_a_page_load_stays_within_its_byte_budget(self, page, server, browser):
         r = report(server, browser, page, 1280)
         assert r["head_scripts"] == [], f"synchronous scripts in <head>: {r['head_scripts']}"
-        kind = "chapter" if page in CHAPTERS else "text"
+        kind = "chapter" if page in EDITION_CHAPTERS else "text"
         sizes = r["bytes"]
         total = sum(sizes.values())
         biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
         assert total <= BUDGET[kind], f"{total} bytes (gzip) > {BUDGET[kind]}; largest: {biggest}"
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
+@pytest.mark.parametrize("page", EDITION_CHAPTERS)
 class TestChapterPages(PageChecks):
     def test_the_explorer_is_in_the_page(self, page, server, browser):
         r = report(server, browser, page, 1280)
@@ -233,10 +236,10 @@ class TestChapterPages(PageChecks):
             assert r["figures"]["faint"] == [], f"figure text with too little contrast in {scheme} mode"
             assert r["figures"]["small"] == []
             assert r["console_errors"] == []
-        assert (SCREENSHOTS / f"{Path(page).name}-{width}-dark.png").stat().st_size > 10_000
+        assert (SCREENSHOTS / f"{screenshot_name(page)}-{width}-dark.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("page", OTHER_PAGES)
+@pytest.mark.parametrize("page", EDITION_OTHER_PAGES)
 class TestOtherPages(PageChecks):
     pass
 
@@ -368,7 +371,7 @@ def _parse(path: Path) -> _Anchors:
     return parser
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_internal_links_and_anchors_resolve(page):
     built()
     source = SITE / f"{page}.html"
@@ -388,7 +391,7 @@ def test_internal_links_and_anchors_resolve(page):
     assert problems == [], problems
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_one_h1_unique_ids_and_no_test_machinery(page):
     built()
     text = (SITE / f"{page}.html").read_text(encoding="utf-8")
@@ -430,7 +433,7 @@ def test_no_nbval_marker_anywhere_on_the_site():
     assert offenders == []
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_every_figure_and_image_says_what_it_shows(page):
     built()
     text = (SITE / f"{page}.html").read_text(encoding="utf-8")
@@ -471,7 +474,7 @@ def test_search_works_offline_and_its_snippets_carry_no_raw_tex(server, browser)
 
 def test_citations_and_the_bibliography_carry_no_raw_tex():
     built()
-    for page in PAGES:
+    for page in EDITION_PAGES:
         html = (SITE / f"{page}.html").read_text(encoding="utf-8")
         for title in re.findall(r'class="reference internal" href="references\.html[^"]*" title="([^"]*)"', html):
             assert "$" not in title and "\\" not in title, title
@@ -518,15 +521,19 @@ def test_launch_buttons_and_repository_link_are_present_and_well_formed():
         assert f'href="{repo}"' in html, f"{page}: no repository link"
 
 
-def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_notebook():
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_notebook(edition):
     built()
-    assert not list((SITE / "_sources").rglob("*.ipynb")), "the source notebooks (with solutions) are on the site"
-    for page in CHAPTERS:
+    root = SITE / EDITIONS[edition]
+    assert not list((root / "_sources").rglob("*.ipynb")), "the source notebooks (with solutions) are on the site"
+    for chapter in CHAPTERS:
+        page = EDITIONS[edition] + chapter
         html = (SITE / f"{page}.html").read_text(encoding="utf-8")
         link = re.search(r'href="([^"]*_downloads/students/[^"]+\.ipynb)"', html)
         assert link, f"{page}: no student notebook download"
-        source = json.loads((ROOT / f"{page}.ipynb").read_text(encoding="utf-8"))
+        source = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
         notebook = json.loads((SITE / page).parent.joinpath(link.group(1)).resolve().read_text(encoding="utf-8"))
+        assert notebook["metadata"].get("gdcourse", {}).get("language", "en") == edition
         solutions = [c for c in source["cells"] if "solution" in c["metadata"].get("tags", [])]
         assert not any("solution" in c["metadata"].get("tags", []) and c["cell_type"] == "markdown" for c in notebook["cells"])
         assert not any("{solution" in "".join(c["source"]) for c in notebook["cells"])
@@ -536,8 +543,9 @@ def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_noteb
             if cell["cell_type"] == "code":
                 assert not any("".join(cell["source"]) == "".join(c["source"]) for c in notebook["cells"])
         assert re.search(r'href="[^"]*_downloads/gdcourse-course-pack\.zip"', html)
-        assert re.search(r'href="[^"]*gdcourse\.pdf"', html), f"{page}: no link to the PDF edition"
-    with zipfile.ZipFile(SITE / "_downloads" / "gdcourse-course-pack.zip") as pack:
+        pdf = re.search(r'href="([^"]*gdcourse\.pdf)"', html)
+        assert pdf and (SITE / page).parent.joinpath(pdf.group(1)).resolve() == (SITE / "gdcourse.pdf").resolve(), page
+    with zipfile.ZipFile(root / "_downloads" / "gdcourse-course-pack.zip") as pack:
         names = set(pack.namelist())
         for page in CHAPTERS:
             name = f"gdcourse-course-pack/{Path(page).name}.ipynb"
@@ -546,7 +554,7 @@ def test_student_downloads_have_no_solutions_and_the_course_pack_has_every_noteb
     assert "gdcourse-course-pack/data/digits.csv.gz" in names and "gdcourse-course-pack/README.txt" in names
 
 
-@pytest.mark.parametrize("page", OTHER_PAGES)
+@pytest.mark.parametrize("page", EDITION_OTHER_PAGES)
 def test_every_page_links_the_pdf_edition(page):
     built()
     html = (SITE / f"{page}.html").read_text(encoding="utf-8")

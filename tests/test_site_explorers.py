@@ -16,14 +16,17 @@ Screenshots go to _build/screenshots/ (explorers-<page>-<n>-<width>[-dark].png).
 
 from __future__ import annotations
 
+import functools
 import gzip
+import json
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from browser_support import CHAPTERS, PAGES, SCREENSHOTS, SITE, Visit, unavailable, url
+from browser_support import EDITION_CHAPTERS, EDITION_PAGES, ROOT, SCREENSHOTS, SITE, Visit, edition_of, screenshot_name, unavailable, url
 
 from gdcourse import analysis
 from gdcourse.explorer import kernels
@@ -43,13 +46,29 @@ SHOWN = {}  # page -> True once its explorers were photographed
 
 
 # --------------------------------------------------------------------------- what gdcourse says
-def status_of(settings: dict, trajectory) -> str:
-    """The status line gdcourse's numbers give (strings.js, English)."""
+@functools.lru_cache(maxsize=1)
+def strings() -> dict:
+    """The explorers' words by language, read from site/explorer/strings.js by node."""
+    module = (ROOT / "site" / "explorer" / "strings.js").as_uri()
+    script = f"import('{module}').then((m) => console.log(JSON.stringify(m.STRINGS)))"
+    return json.loads(subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True).stdout)
+
+
+def say(language: str, key: str, **values) -> str:
+    """strings.js's t(key, values) in ``language`` (English where the language has no such key)."""
+    template = strings().get(language, {}).get(key) or strings()["en"][key]
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def status_of(settings: dict, trajectory, language: str = "en") -> str:
+    """The status line gdcourse's numbers give, in the page's language (strings.js)."""
     if trajectory.diverged:
-        return f"{trajectory.reason} — try a smaller η"
+        what, kind = re.fullmatch(r"diverged at step \d+: the (weights|loss|gradient) became (inf|NaN)", trajectory.reason).groups()
+        diverged = say(language, "statusDiverged", k=trajectory.diverged_at, what=say(language, what), kind=kind)
+        return f"{diverged} — {say(language, 'hintDiverged')}"
     base = CATALOGUE[settings["problem"]]
     gap = float(base.f(trajectory.w[-1])) - (base.f_min or 0.0)
-    return f"after {trajectory.steps} steps: f(w) − f* = {gap:.3g}"
+    return say(language, "statusOk", steps=trajectory.steps, gap=f"{gap:.3g}")
 
 
 def cases_for(settings: list[dict], runs: list[dict]) -> list[tuple[dict, int, str]]:
@@ -149,7 +168,7 @@ def _moved(a, b) -> bool:
     return a.shape != b.shape or (len(a) > 0 and bool(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)) > 1e-9))
 
 
-def check_exact(visit: Visit, j: int) -> None:
+def check_exact(visit: Visit, j: int, language: str = "en") -> None:
     api = f"document.querySelectorAll('{EXPLORERS}')[{j}].gdcourseExplorer"
     count = visit.page.evaluate(f"() => {api}.runs")
     settings = visit.page.evaluate(f"() => [...Array({count}).keys()].map((i) => {api}.settings(i))")
@@ -167,7 +186,7 @@ def check_exact(visit: Visit, j: int) -> None:
             assert path.shape == want.w.shape, label
             np.testing.assert_allclose(path, want.w, rtol=1e-9, atol=1e-300, err_msg=label)
             assert seen["result"]["divergedAt"] == want.diverged_at, label
-            assert seen["result"]["status"].endswith(status_of(seen["settings"], want)), (label, seen["result"]["status"])
+            assert seen["result"]["status"].endswith(status_of(seen["settings"], want, language)), (label, seen["result"]["status"])
             s = seen["settings"]
             if "schedule" in s:  # the η_r panel draws the schedule's values (cos may differ in the last bit)
                 rates = schedule_of(s["schedule"], s["eta"]).values(s["steps"]) if s["steps"] else np.zeros(0)
@@ -191,7 +210,7 @@ def _spec_runs(visit: Visit, j: int) -> list[dict]:
     )
 
 
-def check_plane(visit: Visit) -> None:
+def check_plane(visit: Visit, language: str = "en") -> None:
     cases = [{}, {"eta_lambda": 0.5}, {"alpha": 0.3}, {"eta_lambda": 3.9}, {"eta_lambda": 0.02, "alpha": 0.2}, {"steps": 2000, "eta_lambda": 4.4}]
     for changes in cases:
         seen = visit.page.evaluate(
@@ -207,7 +226,8 @@ def check_plane(visit: Visit) -> None:
         assert seen["result"]["rate"] == float(analysis.momentum_rate(s["eta_lambda"], s["alpha"]))
         regime = int(analysis.momentum_regime(s["eta_lambda"], s["alpha"]))
         assert seen["result"]["regime"] == regime
-        assert analysis.REGIMES[regime] in seen["result"]["status"]
+        words = {"real roots": "realRoots", "complex roots": "complexRoots", "diverges": "diverges"}
+        assert say(language, words[analysis.REGIMES[regime]]) in seen["result"]["status"]
     assert want.diverged  # the last case overflows: the page says so at the same step
 
 
@@ -342,7 +362,7 @@ def explorers_on(page: str) -> bool:
 
 
 class TestExact:
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_every_explorer_draws_what_gdcourse_computes(self, page, server, browser):
         site_or_skip()
         visit = open_page(browser, server, page)
@@ -350,22 +370,22 @@ class TestExact:
             n = visit.count(EXPLORERS)
             assert n >= 1, f"{page} has no explorer"
             for j in range(n):
-                check_exact(visit, j)
+                check_exact(visit, j, edition_of(page))
             if visit.count(PLANES):
-                check_plane(visit)
+                check_plane(visit, edition_of(page))
             healthy(visit)
         finally:
             visit.close()
 
 
 class TestControls:
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_every_control_redraws_and_works_with_the_keyboard(self, page, server, browser):
         site_or_skip()
         visit = open_page(browser, server, page)
         try:
             for r in range(visit.count(".gdx")):
-                photograph(visit, visit.page.locator(".gdx").nth(r), f"explorers-{Path(page).name}-{r}-1280.png")
+                photograph(visit, visit.page.locator(".gdx").nth(r), f"explorers-{screenshot_name(page)}-{r}-1280.png")
             for j in range(visit.count(EXPLORERS)):
                 check_controls(visit, EXPLORERS, j)
             for j in range(visit.count(PLANES)):
@@ -375,7 +395,7 @@ class TestControls:
 
 
 class TestLayout:
-    @pytest.mark.parametrize("page", CHAPTERS)
+    @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_at_390px_nothing_overlaps_and_dark_mode_is_readable(self, page, server, browser):
         site_or_skip()
         for width, dark in ((390, False), (390, True), (1280, True)):
@@ -394,7 +414,7 @@ class TestLayout:
                         assert contrast["lines"] >= 1.8, f"{page}, explorer {r}: contour lines contrast {contrast}"
                         assert contrast["paths"] >= 2.5, f"{page}, explorer {r}: path contrast {contrast}"
                 for r in range(roots.count()):
-                    photograph(visit, roots.nth(r), f"explorers-{Path(page).name}-{r}-{width}{'-dark' if dark else ''}.png")
+                    photograph(visit, roots.nth(r), f"explorers-{screenshot_name(page)}-{r}-{width}{'-dark' if dark else ''}.png")
                 healthy(visit)
             finally:
                 visit.close()
@@ -441,7 +461,7 @@ def test_explorer_pages_load_no_widget_manager_and_the_module_is_small():
     added = len(gzip.compress(module.read_bytes(), 9)) + len(gzip.compress(loader.read_bytes(), 9))
     print(f"an explorer adds {added / 1000:.1f} kB (gzip) to its page")
     assert added <= 300_000, f"the explorer adds {added} bytes (gzip) to its page"
-    for page in PAGES:
+    for page in EDITION_PAGES:
         html = (SITE / f"{page}.html").read_text(encoding="utf-8")
         for heavy in ("require.js", "embed-amd.js", "widget-state+json", "widgets-assets.js"):
             assert heavy not in html, f"{page} still loads {heavy}"
@@ -461,7 +481,7 @@ def test_labels_follow_the_pages_language(server, browser):
         assert root.get_attribute("lang") == "ko"
         assert root.locator("label", has_text="학습률 η").count() == 1
         assert visit.page.get_by_role("slider", name="학습률 η").count() >= 1
-        assert re.match(r"200번 반복 후: f\(w\) − f\* = ", root.locator(".gdx-status").inner_text())
+        assert re.match(r"200단계 후: f\(w\) − f\* = ", root.locator(".gdx-status").inner_text())
         assert visit.console_errors == []
     finally:
         visit.close()

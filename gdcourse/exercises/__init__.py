@@ -30,10 +30,11 @@ from __future__ import annotations
 from IPython.display import Markdown
 
 from gdcourse.exercises import adadelta, adagrad, adam, adamw, amsgrad, harness, momentum, nesterov, rmsprop, warmup_cosine
-from gdcourse.exercises.base import Exercise, Mistake, Scenario
-from gdcourse.exercises.judge import CheckResult, judge
+from gdcourse.exercises.base import FRESH_INPUTS, Exercise, Mistake, Scenario
+from gdcourse.exercises.judge import DOMAIN, MESSAGES, NOT_A_FUNCTION_TEMPLATE, NOT_DEFINED, VERDICT, CheckResult, judge
+from gdcourse.i18n import Message, translate
 
-__all__ = ["EXERCISES", "check", "hint", "solution", "CheckResult", "Exercise", "Mistake", "Scenario"]
+__all__ = ["EXERCISES", "check", "hint", "solution", "messages", "CheckResult", "Exercise", "Mistake", "Scenario"]
 
 #: The exercises by function name, in the order of the chapters.
 EXERCISES: dict[str, Exercise] = {
@@ -77,18 +78,37 @@ def check(name: str, function, *, timeout: float = CALL_TIMEOUT) -> CheckResult:
     return judge(exercise, scenarios, record, timeout)
 
 
+#: The words of a hint (translated like the checker's messages).
+HINT = {
+    "hint": "**Hint {level}/{count} for `{name}`:** {text}",
+    "last": "(That was the last hint; `gdcourse.exercises.solution({name!r})` shows a solution.)",
+}
+
+
 def hint(name: str, level: int = 1) -> Markdown:
-    """Hint number ``level`` (1, 2, 3: each says more) for the exercise ``name``."""
+    """Hint number ``level`` (1, 2, 3: each says more) for the exercise ``name``, in the language in use."""
     exercise = _exercise(name)
-    if not isinstance(level, int) or level < 1:
+    if not isinstance(level, int) or isinstance(level, bool) or level < 1:
         raise ValueError(f"level must be an integer >= 1; got {level!r}")
     hints = exercise.hints
-    text = hints[min(level, len(hints)) - 1]
+    text = translate(hints[min(level, len(hints)) - 1], DOMAIN)
     if level >= len(hints):
-        text += f"\n\n(That was the last hint; `gdcourse.exercises.solution({name!r})` shows a solution.)"
-    return Markdown(f"**Hint {min(level, len(hints))}/{len(hints)} for `{name}`:** {text}")
+        text += "\n\n" + translate(HINT["last"], DOMAIN).format(name=name)
+    return Markdown(Message(HINT["hint"], DOMAIN, level=min(level, len(hints)), count=len(hints), name=name, text=text).render())
 
 
 def solution(name: str) -> Markdown:
     """A model solution of the exercise ``name``, as a code block."""
     return Markdown(f"```python\n{_exercise(name).solution}```\n")
+
+
+def messages() -> list[str]:
+    """Every sentence this package says to a student about the exercises, in English: the message ids of
+    the ``exercises`` catalogue (``make locale`` writes them to gdcourse/locale/)."""
+    found = [*MESSAGES.values(), *VERDICT.values(), *HINT.values(), FRESH_INPUTS, NOT_A_FUNCTION_TEMPLATE, NOT_DEFINED]
+    for exercise in EXERCISES.values():
+        found.append(exercise.where)
+        found += [mistake.message for mistake in exercise.mistakes]
+        found += list(exercise.hints)
+        found += [scenario.name for scenario in exercise.scenarios()]
+    return list(dict.fromkeys(found))

@@ -9,12 +9,17 @@ The messages say what is wrong and where the equation is; they never print expec
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from itertools import permutations
 
 import numpy
 
-from gdcourse.exercises.base import Exercise, Scenario
+from gdcourse.exercises.base import FRESH_INPUTS, Exercise, Scenario
+from gdcourse.i18n import Message, edition_html, translate
+
+#: The exercises' domain in gdcourse's message catalogues (gdcourse/locale/ko/LC_MESSAGES/exercises.po).
+DOMAIN = "exercises"
 
 _array = numpy.array
 _float64 = numpy.float64
@@ -24,21 +29,41 @@ RTOL = 1e-5  # generous enough for an implementation that computes in float32
 ATOL = 1e-9  # relative to the largest expected magnitude of each output
 
 
+#: The words around a verdict (translated like MESSAGES).
+VERDICT = {
+    "passed": "passed",
+    "not yet": "not yet",
+    "line passed": "PASSED {name}: {message}",
+    "line failed": "FAILED {name}: {message}",
+}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict on one function: ``passed`` and a plain-language ``message``.
 
     In Jupyter it renders as a green or red box; in plain Python it prints as text.
-    ``mistake`` is the key of the recognised mistake, if any.
+    ``mistake`` is the key of the recognised mistake, if any.  ``message`` is in the language in use
+    when the result was made (:func:`gdcourse.set_language`); :meth:`render` says it in another.
     """
 
     name: str
     passed: bool
     message: str
     mistake: str | None = None
+    text: Message | None = field(default=None, repr=False, compare=False)
+
+    def render(self, language: str | None = None) -> str:
+        """The message in ``language`` (default: the language in use)."""
+        return self.text.render(language) if self.text is not None else self.message
+
+    def line(self, language: str | None = None) -> str:
+        """``PASSED name: message`` (or FAILED), in ``language``."""
+        key = "line passed" if self.passed else "line failed"
+        return Message(VERDICT[key], DOMAIN, name=self.name, message=self.render(language)).render(language)
 
     def __str__(self) -> str:
-        return f"{'PASSED' if self.passed else 'FAILED'} {self.name}: {self.message}"
+        return self.line()
 
     def __repr__(self) -> str:
         return str(self)
@@ -47,17 +72,21 @@ class CheckResult:
         return self.passed
 
     def _repr_html_(self) -> str:
+        return edition_html(self._box)
+
+    def _box(self, language: str) -> str:
         # The bar in the palette's green or vermillion, on an opaque pale tint of it (the same box in a
         # light or a dark page); the words in a darker shade of the same hue, which reads at 5.5:1 on the
         # tint (the palette's own colours give 3.1 and 3.5:1).
-        color, tint, ink, mark, word = (
+        color, tint, ink, mark, key = (
             ("#009E73", "#EBF7F4", "#00704F", "✔", "passed") if self.passed
             else ("#D55E00", "#FCF2EB", "#A84A00", "✘", "not yet")
         )
+        word = translate(VERDICT[key], DOMAIN, language)
         return (
             f'<div style="border-left: 6px solid {color}; padding: 0.5em 1em; margin: 0.5em 0; '
             f'background: {tint}; color: #222"><b style="color: {ink}">{mark} {html.escape(self.name)} — '
-            f'{word}</b><br>{html.escape(self.message)}</div>'
+            f'{word}</b><br>{html.escape(self.render(language))}</div>'
         )
 
 
@@ -129,47 +158,79 @@ _PROBLEMS = ("raised", "timeout", "returned None", "not a tuple", "wrong count",
              "modified input", "borrowed", "budget", "eof", "garbled", "too much", "harness")
 
 
+def _say(key: str, **arguments) -> Message:
+    return Message(MESSAGES[key], DOMAIN, **arguments)
+
+
+def _verdict(name: str, passed: bool, text: Message, mistake: str | None = None) -> CheckResult:
+    return CheckResult(name, passed, text.render(), mistake, text)
+
+
+def scenario_label(name: str) -> Message:
+    """A scenario's name as a message: ``"<name>, fresh inputs"`` (the grader's repeats) is a template."""
+    suffix = FRESH_INPUTS.format(name="")
+    if name.endswith(suffix) and len(name) > len(suffix):
+        return Message(FRESH_INPUTS, DOMAIN, name=Message(name[: -len(suffix)], DOMAIN))
+    return Message(name, DOMAIN)
+
+
+#: What the harness and the grader report when there is no function to run (worded here, not there).
+NOT_A_FUNCTION = re.compile(r"it is a (\w+), not a function")
+NOT_A_FUNCTION_TEMPLATE = "it is a {type}, not a function"
+NOT_DEFINED = "it is not defined in the notebook"
+
+
+def _problem(detail) -> Message | str:
+    detail = str(detail)
+    match = NOT_A_FUNCTION.fullmatch(detail)
+    if match:
+        return Message(NOT_A_FUNCTION_TEMPLATE, DOMAIN, type=match.group(1))
+    return Message(detail, DOMAIN) if detail == NOT_DEFINED else detail
+
+
 def judge(exercise: Exercise, scenarios: list, record: dict, timeout: float = 2.0) -> CheckResult:
     """The verdict on a record made by :func:`gdcourse.exercises.harness.observe`. Never fails open."""
     try:
         return _judge(exercise, scenarios, record, timeout)
     except Exception as error:  # noqa: BLE001 - the checker's own failure must not pass a student
-        return CheckResult(exercise.name, False, MESSAGES["checker failed"].format(detail=f"{type(error).__name__}: {error}"))
+        return _verdict(exercise.name, False, _say("checker failed", detail=f"{type(error).__name__}: {error}"))
 
 
 def _judge(exercise: Exercise, scenarios: list[Scenario], record: dict, timeout: float) -> CheckResult:
     name = exercise.name
+    where = Message(exercise.where, DOMAIN)
     if "problem" in record:
-        return CheckResult(name, False, MESSAGES["not a function"].format(name=name, detail=record["problem"]))
+        return _verdict(name, False, _say("not a function", name=name, detail=_problem(record["problem"])))
     observed = record.get("scenarios", [])
     if not isinstance(observed, list) or len(observed) == 0:
-        return CheckResult(name, False, MESSAGES["not run"])
+        return _verdict(name, False, _say("not run"))
 
     # 1. Anything other than arrays coming back is reported as it is.
     outputs = []
     for scenario, steps in zip(scenarios, observed):
+        label = scenario_label(scenario.name)
         for k, step in enumerate(steps):
             kind = step["kind"]
             if kind != "ok":
                 detail = step.get("detail")
                 if kind == "raised" and str(detail or "").startswith("NotImplementedError"):
-                    return CheckResult(name, False, MESSAGES["not written"].format(name=name))
-                text = MESSAGES[kind] if kind in _PROBLEMS else MESSAGES["other"]
-                facts = {key: str(value) for key, value in step.items() if key not in ("kind", "name", "step", "scenario", "timeout")}
-                message = text.format(**{"detail": detail, **facts, "name": name, "step": k + 1, "scenario": scenario.name, "timeout": timeout})
-                return CheckResult(name, False, message, mistake="borrowed" if kind == "borrowed" else None)
+                    return _verdict(name, False, _say("not written", name=name))
+                key = kind if kind in _PROBLEMS else "other"
+                facts = {k2: str(value) for k2, value in step.items() if k2 not in ("kind", "name", "step", "scenario", "timeout")}
+                text = _say(key, **{"detail": detail, **facts, "name": name, "step": k + 1, "scenario": label, "timeout": timeout})
+                return _verdict(name, False, text, mistake="borrowed" if kind == "borrowed" else None)
         if len(steps) != len(scenario.grads):
-            return CheckResult(name, False, MESSAGES["not every step"].format(name=name, scenario=scenario.name))
+            return _verdict(name, False, _say("not every step", name=name, scenario=label))
         outputs.append([[_as_array(o) for o in step["outputs"]] for step in steps])
     if len(observed) != len(scenarios):
-        return CheckResult(name, False, MESSAGES["not every test"])
+        return _verdict(name, False, _say("not every test"))
 
     # 2. Right?
     expected = [exercise.trajectory(exercise.reference, s) for s in scenarios]
     if all(_matches(got, want, close) for got, want in zip(outputs, expected)):
         n_steps = sum(len(s.grads) for s in scenarios)
         shapes = sorted({str(tuple(s.state[exercise.outputs[0]].shape)) for s in scenarios})
-        return CheckResult(name, True, MESSAGES["passed"].format(tests=len(scenarios), steps=n_steps, shapes=", ".join(shapes)))
+        return _verdict(name, True, _say("passed", tests=len(scenarios), steps=n_steps, shapes=", ".join(shapes)))
 
     # 3. Returned in the wrong order?
     labels = exercise.labels
@@ -177,22 +238,24 @@ def _judge(exercise: Exercise, scenarios: list[Scenario], record: dict, timeout:
         if order == tuple(range(len(labels))):
             continue
         if all(all(close(got[0][i], want[0][j]) for j, i in enumerate(order)) for got, want in zip(outputs, expected)):
-            return CheckResult(name, False, MESSAGES["order"].format(labels=", ".join(labels)), mistake="order")
+            return _verdict(name, False, _say("order", labels=", ".join(labels)), mistake="order")
 
     # 4. A known mistake?
     for mistake in exercise.mistakes:
         if all(_matches(got, exercise.trajectory(mistake.step, s), _close_or_both_nan) for got, s in zip(outputs, scenarios)):
-            return CheckResult(name, False, MESSAGES["mistake"].format(message=mistake.message, where=exercise.where), mistake=mistake.key)
+            text = _say("mistake", message=Message(mistake.message, DOMAIN), where=where)
+            return _verdict(name, False, text, mistake=mistake.key)
 
     # 5. Otherwise say where it first goes wrong.
     for scenario, got, want in zip(scenarios, outputs, expected):
+        label = scenario_label(scenario.name)
         for k, (got_step, want_step) in enumerate(zip(got, want)):
-            for label, g, w in zip(labels, got_step, want_step):
+            for output, g, w in zip(labels, got_step, want_step):
                 if not _all_finite(g):
-                    return CheckResult(name, False, MESSAGES["nan"].format(label=label, step=k + 1, scenario=scenario.name, where=exercise.where))
+                    return _verdict(name, False, _say("nan", label=output, step=k + 1, scenario=label, where=where))
                 if not close(g, w):
-                    return CheckResult(name, False, MESSAGES["wrong"].format(label=label, step=k + 1, scenario=scenario.name, rule=exercise.rule, where=exercise.where))
-    return CheckResult(name, False, MESSAGES["no match"].format(rule=exercise.rule, where=exercise.where))
+                    return _verdict(name, False, _say("wrong", label=output, step=k + 1, scenario=label, rule=exercise.rule, where=where))
+    return _verdict(name, False, _say("no match", rule=exercise.rule, where=where))
 
 
 def _matches(got: list, want: list, same) -> bool:

@@ -30,7 +30,8 @@ import gdcourse
 from gdcourse.exercises import EXERCISES
 from gdcourse.exercises.judge import CheckResult, judge
 from gdcourse.grading.files import UntrustedFile, display_name, loads_untrusted, read_untrusted, spreadsheet_safe, write_atomically
-from gdcourse.grading.messages import FEEDBACK, NOTES, STATUSES
+from gdcourse.grading.messages import DOMAIN, FEEDBACK, NOTES, STATUSES
+from gdcourse.i18n import get_language, translate
 from gdcourse.grading.sandbox import Sandbox
 from gdcourse.grading.submission import Settings, run_submission, worse
 
@@ -101,6 +102,7 @@ class Grade:
     review: list = field(default_factory=list)
     feedback_name: str = ""
     seconds: float = 0.0
+    language: str = "en"  # of the notes, verdicts and feedback
 
     @property
     def total(self) -> int:
@@ -115,13 +117,17 @@ class Grade:
         }
 
     def feedback(self) -> str:
-        lines = [FEEDBACK["header"].format(submission=self.submission, status=self.status, description=STATUSES[self.status])]
-        lines += [FEEDBACK["note"].format(note=note) for note in self.notes]
+        def say(key: str, **values) -> str:
+            return translate(FEEDBACK[key], DOMAIN, self.language).format(**values)
+
+        description = translate(STATUSES[self.status], DOMAIN, self.language)
+        lines = [say("header", submission=self.submission, status=self.status, description=description)]
+        lines += [say("note", note=note) for note in self.notes]
         lines.append("")
         for name in EXERCISES:
-            verdict = self.verdicts.get(name) or FEEDBACK["not graded"].format(name=name, status=self.status)
-            lines.append(FEEDBACK["exercise"].format(name=name, points=self.points.get(name, 0), verdict=verdict))
-        lines += ["", FEEDBACK["total"].format(total=self.total, count=len(EXERCISES)), ""]
+            verdict = self.verdicts.get(name) or say("not graded", name=name, status=self.status)
+            lines.append(say("exercise", name=name, points=self.points.get(name, 0), verdict=verdict))
+        lines += ["", say("total", total=self.total, count=len(EXERCISES)), ""]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -134,20 +140,29 @@ class Grade:
         return grade
 
 
-def _render(note: dict) -> str:
-    template = NOTES.get(note.get("code"), "{code}")
-    try:
-        return template.format(**note)
-    except (KeyError, ValueError, IndexError):
-        return str(note.get("code"))
+def note(code: str, language: str = "en", **values) -> str:
+    """The feedback's sentence ``code`` of :data:`~gdcourse.grading.messages.NOTES`, in ``language``."""
+    template = NOTES.get(code)
+    if template is None:
+        return str(code)
+    for text in (translate(template, DOMAIN, language), template):  # a broken translation: the English
+        try:
+            return text.format(**values)
+        except (KeyError, ValueError, IndexError):
+            continue
+    return str(code)
 
 
-def judge_result(entry: Entry, result: dict, scenarios: dict, settings: Settings) -> Grade:
+def _render(item: dict, language: str = "en") -> str:
+    return note(item.get("code"), language, **{k: v for k, v in item.items() if k != "code"})
+
+
+def judge_result(entry: Entry, result: dict, scenarios: dict, settings: Settings, language: str = "en") -> Grade:
     """Turn a runner's plain result into a grade, judging each record against the reference."""
-    grade = Grade(entry.name, feedback_name=entry.feedback, isolated=bool(result.get("isolated", True)))
+    grade = Grade(entry.name, feedback_name=entry.feedback, isolated=bool(result.get("isolated", True)), language=language)
     status = result.get("status", "grader error")
     grade.status = status if status in STATUSES else "grader error"
-    grade.notes = [_render(n) for n in result.get("notes", []) if isinstance(n, dict)]
+    grade.notes = [_render(n, language) for n in result.get("notes", []) if isinstance(n, dict)]
     grade.review = [str(r) for r in result.get("review", [])][:10]
     grade.seconds = float(result.get("seconds", 0.0) or 0.0)
     records = result.get("records") or {}
@@ -156,29 +171,34 @@ def judge_result(entry: Entry, result: dict, scenarios: dict, settings: Settings
         if not isinstance(record, dict):
             continue
         verdict: CheckResult = judge(exercise, scenarios[name], record, settings.call_timeout)
-        grade.verdicts[name] = str(verdict)
+        grade.verdicts[name] = verdict.line(language)
         grade.points[name] = 1 if verdict.passed else 0
         if verdict.mistake:
             grade.mistakes[name] = verdict.mistake
     return grade
 
 
-def _failed(entry: Entry, status: str, note: str, isolated: bool) -> Grade:
-    return Grade(entry.name, status=status, notes=[note], feedback_name=entry.feedback, isolated=isolated)
+def _failed(entry: Entry, status: str, text: str, isolated: bool, language: str = "en") -> Grade:
+    return Grade(entry.name, status=status, notes=[text], feedback_name=entry.feedback, isolated=isolated, language=language)
 
 
 # ------------------------------------------------------------------------------------------ journal
 
 
-def grader_version(settings: Settings) -> str:
+def grader_version(settings: Settings, language: str = "en") -> str:
     """What a finished row depends on besides the notebook: gdcourse's version, the source of the
-    exercises and of the grader, and the settings."""
+    exercises and of the grader, the settings, and the feedback's language and its catalogues."""
     digest = hashlib.sha256(gdcourse.__version__.encode())
     package = Path(gdcourse.__file__).resolve().parent
     for folder in ("exercises", "grading"):
         for path in sorted((package / folder).glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(json.dumps(asdict(settings), sort_keys=True).encode())
+    if language != "en":
+        digest.update(language.encode())
+        for domain in ("exercises", "grading"):
+            catalogue = package / "locale" / language / "LC_MESSAGES" / f"{domain}.mo"
+            digest.update(catalogue.read_bytes() if catalogue.exists() else b"")
     return f"{gdcourse.__version__}+{digest.hexdigest()[:16]}"
 
 
@@ -349,23 +369,36 @@ def csv_text(grades: list, feedback_folder: str) -> str:
     return buffer.getvalue()
 
 
-def summary_json(version: str, settings: Settings) -> str:
-    """What the report needs besides the CSV: the mistakes' messages by code, the statuses' meanings."""
-    mistakes = {f"{name}:{m.key}": m.message for name, e in EXERCISES.items() for m in e.mistakes}
-    mistakes.update({f"{name}:order": "the values are right but returned in the wrong order" for name in EXERCISES})
-    mistakes.update({f"{name}:borrowed": "calls into gdcourse instead of implementing the update" for name in EXERCISES})
-    return json.dumps({"grader": version, "exercises": list(EXERCISES), "isolated": settings.isolated,
-                       "statuses": STATUSES, "mistakes": mistakes}, indent=1, ensure_ascii=False) + "\n"
+#: What the report calls the mistakes that are not in an exercise's catalogue.
+MISTAKES = {
+    "order": "the values are right but returned in the wrong order",
+    "borrowed": "calls into gdcourse instead of implementing the update",
+}
+
+
+def summary_json(version: str, settings: Settings, language: str = "en") -> str:
+    """What the report needs besides the CSV: the mistakes' messages by code, the statuses' meanings
+    (in ``language``)."""
+    from gdcourse.exercises.judge import DOMAIN as EXERCISES_DOMAIN
+
+    mistakes = {f"{name}:{m.key}": translate(m.message, EXERCISES_DOMAIN, language) for name, e in EXERCISES.items() for m in e.mistakes}
+    for code, text in MISTAKES.items():
+        mistakes.update({f"{name}:{code}": translate(text, DOMAIN, language) for name in EXERCISES})
+    statuses = {code: translate(text, DOMAIN, language) for code, text in STATUSES.items()}
+    return json.dumps({"grader": version, "exercises": list(EXERCISES), "isolated": settings.isolated, "language": language,
+                       "statuses": statuses, "mistakes": mistakes}, indent=1, ensure_ascii=False) + "\n"
 
 
 def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: int | None = None, scheduler=None,
-          settings: Settings = Settings(), progress=sys.stderr, report: bool = True, secret_seed: int | None = None) -> list:
+          settings: Settings = Settings(), progress=sys.stderr, report: bool = True, secret_seed: int | None = None,
+          language: str | None = None) -> list:
     """Grade every ``*.ipynb`` entry of ``submissions``; write the CSV ``out``, one feedback file per
     submission (in ``feedback``, default ``<out stem>-feedback/``), the journal ``<out stem>.sqlite``,
     ``<out stem>.json`` (mistake codes and messages) and, with ``report``, ``<out stem>-report.html``.
 
     ``jobs`` submissions are graded at once (default: the number of cores); with ``scheduler`` (a Dask
-    address or ``distributed.Client``) they are graded by the cluster's workers instead.
+    address or ``distributed.Client``) they are graded by the cluster's workers instead.  The feedback,
+    the report and the summary are in ``language`` (default: :func:`gdcourse.i18n.get_language`).
     """
     submissions, out = Path(submissions), Path(out)
     if not submissions.is_dir():
@@ -373,6 +406,9 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise ValueError(f"jobs must be an integer >= 1; got {jobs!r}")
     jobs = jobs or os.cpu_count() or 1
+    from gdcourse.i18n import _check
+
+    language = get_language() if language is None else _check(language)
     feedback = Path(feedback) if feedback else out.with_name(out.stem + "-feedback")
     feedback_folder = os.path.relpath(feedback, out.parent)
     sandbox = Sandbox(_limits(settings), isolated=settings.isolated) if scheduler is None else None  # fails early, before any row
@@ -380,7 +416,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
         print("gdcourse grade: --no-sandbox: the submissions' code runs NOT ISOLATED, as this user, on this machine; "
               "every row is marked isolated=no", file=progress, flush=True)
 
-    version = grader_version(settings)
+    version = grader_version(settings, language)
     seed = secrets.randbits(64) if secret_seed is None else secret_seed
     scenarios = {name: e.grading_scenarios(seed) for name, e in EXERCISES.items()}
     specs = {name: e.spec(scenarios[name], settings.call_timeout, budget=settings.budget(), no_processes=True)
@@ -413,7 +449,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
         write_atomically(out, csv_text(ordered, feedback_folder))
 
     meter = Progress(len(entries), len(finished), progress)
-    write_atomically(out.with_name(out.stem + ".json"), summary_json(version, settings))
+    write_atomically(out.with_name(out.stem + ".json"), summary_json(version, settings, language))
     for entry in entries:  # feedback of resumed rows, in case its folder was removed
         if entry.raw in finished and not (feedback / entry.feedback).exists():
             write_atomically(feedback / entry.feedback, finished[entry.raw].feedback())
@@ -425,7 +461,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
         for entry in todo:
             data = _read(folder_fd, entry, settings.max_notebook)
             if data is None:
-                finish(entry, _failed(entry, "invalid notebook", NOTES["not a file"].format(what=entry.problem), settings.isolated))
+                finish(entry, _failed(entry, "invalid notebook", note("not a file", language, what=entry.problem), settings.isolated, language))
                 continue
             if runner is None:
                 runner = _DaskRunner(scheduler, settings, settings.max_record * len(EXERCISES) + (1 << 20)) if scheduler is not None \
@@ -437,11 +473,12 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
             for key, result in runner.results():
                 entry = pending.pop(key)
                 try:
-                    result_grade = judge_result(entry, result, scenarios, settings)
+                    result_grade = judge_result(entry, result, scenarios, settings, language)
                 except Exception as error:  # noqa: BLE001 - one row, never the batch
-                    result_grade = _failed(entry, "grader error", NOTES["grader error"].format(detail=repr(error)[:300]), settings.isolated)
-                if not settings.isolated and "not isolated" not in " ".join(result_grade.notes):
-                    result_grade.notes.append(NOTES["not isolated"])
+                    result_grade = _failed(entry, "grader error", note("grader error", language, detail=repr(error)[:300]),
+                                           settings.isolated, language)
+                if not settings.isolated and note("not isolated", language) not in result_grade.notes:
+                    result_grade.notes.append(note("not isolated", language))
                 finish(entry, result_grade)
                 if not pending:
                     break
@@ -454,7 +491,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
     if report:
         from gdcourse.grading.report import write_report
 
-        write_report(out, out.with_name(out.stem + "-report.html"))
+        write_report(out, out.with_name(out.stem + "-report.html"), language=language)
     return grades
 
 

@@ -1,9 +1,13 @@
 """Every sentence ``gdcourse grade`` writes for students and instructors, as templates.
 
-The grader's logic refers to statuses and notes by code; a translation (issue 14) replaces the dicts
-below and nothing else.  ``STATUSES`` are also the documentation of the CSV's ``status`` column
+The grader's logic refers to statuses and notes by code.  The English templates below are the message
+ids of the ``grading`` catalogue (gdcourse/locale/<language>/LC_MESSAGES/grading.po; ``gdcourse grade
+--language ko``).  ``STATUSES`` are also the documentation of the CSV's ``status`` column
 (book/instructors.md quotes them).
 """
+
+#: The grader's domain in gdcourse's message catalogues.
+DOMAIN = "grading"
 
 #: Each status a CSV row can have, worst last (a row takes the worst that happened to it).
 STATUSES = {
@@ -56,3 +60,14 @@ FEEDBACK = {
     "not graded": "FAILED {name}: not graded ({status}).",
     "total": "Total: {total}/{count}",
 }
+
+
+def messages() -> list[str]:
+    """Every sentence of the grader (feedback and class report), in English: the ``grading`` message ids."""
+    from gdcourse.grading.batch import MISTAKES
+    from gdcourse.grading.report import TEXT
+
+    found = [*STATUSES.values(), *NOTES.values(), *FEEDBACK.values(), *MISTAKES.values()]
+    for value in TEXT.values():
+        found += value if isinstance(value, list) else [value]
+    return list(dict.fromkeys(found))

@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from gdcourse.grading.files import write_atomically
+from gdcourse.grading.messages import DOMAIN
+from gdcourse.i18n import get_language, translate
 
 __all__ = ["load", "statistics", "render", "write_report", "TEXT"]
 
@@ -73,7 +75,7 @@ def load(grades: Path) -> dict:
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     exercises = summary.get("exercises") or [c for c in fields if c not in _META]
     return {"rows": rows, "exercises": exercises, "mistakes": summary.get("mistakes", {}), "statuses": summary.get("statuses", {}),
-            "grader": summary.get("grader", "?"), "csv": grades}
+            "grader": summary.get("grader", "?"), "csv": grades, "language": summary.get("language")}
 
 
 def _share(n: int, total: int) -> str:
@@ -101,13 +103,15 @@ def statistics(data: dict) -> dict:
     }
 
 
-def _figure(draw, alt: str) -> str:
+def _figure(draw, alt: str, language: str = "en") -> str:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
+    from gdcourse.figure_text import FONTS
     from gdcourse.plotting import STYLE
 
-    with rc_context(STYLE):
+    fonts = FONTS.get(language)  # a font with the language's glyphs (the figure's text is drawn as paths)
+    with rc_context({**STYLE, **({"font.family": fonts} if fonts else {})}):
         figure = Figure(figsize=(7.0, 3.2))
         draw(figure.subplots())
         buffer = io.BytesIO()
@@ -122,12 +126,18 @@ def _label(data: dict, code: str) -> str:
     return f"{exercise} — {message.rstrip('.')}" if message else f"{exercise} — {key}"
 
 
-def render(data: dict, stats: dict, out: Path) -> str:
+def wording(language: str = "en") -> dict:
+    """:data:`TEXT` in ``language``."""
+    return {key: [translate(v, DOMAIN, language) for v in value] if isinstance(value, list) else translate(value, DOMAIN, language)
+            for key, value in TEXT.items()}
+
+
+def render(data: dict, stats: dict, out: Path, language: str = "en") -> str:
     from matplotlib.ticker import MaxNLocator
 
     from gdcourse.plotting import PALETTE
 
-    count, exercises, t = stats["count"], data["exercises"], TEXT
+    count, exercises, t = stats["count"], data["exercises"], wording(language)
     esc = html.escape
     parts = [f"<h1>{esc(t['title'].format(count=count))}</h1>",
              f"<p>{esc(t['intro'].format(grader=data['grader'], csv=Path(data['csv']).name))}</p>"]
@@ -143,7 +153,7 @@ def render(data: dict, stats: dict, out: Path) -> str:
         ax.set_xlim(0, 100)
         ax.set_xlabel(t["x share"])
 
-    parts.append(_figure(bars, t["alt exercises"].format(count=count, values=values)))
+    parts.append(_figure(bars, t["alt exercises"].format(count=count, values=values), language))
     parts.append("<ul>" + "".join(f"<li>{esc(t['exercise row'].format(name=n, passed=stats['passed'][n], count=count, share=_share(stats['passed'][n], count)))}</li>" for n in exercises) + "</ul>")
 
     parts.append(f"<h2>{esc(t['totals'])}</h2>")
@@ -157,7 +167,7 @@ def render(data: dict, stats: dict, out: Path) -> str:
         ax.set_xlabel(t["x total"])
         ax.set_ylabel(t["y count"])
 
-    parts.append(_figure(histogram, t["alt totals"].format(points=len(exercises), values=", ".join(f"{p}: {h}" for p, h in zip(points, heights)))))
+    parts.append(_figure(histogram, t["alt totals"].format(points=len(exercises), values=", ".join(f"{p}: {h}" for p, h in zip(points, heights))), language))
 
     parts.append(f"<h2>{esc(t['mistakes'])}</h2>")
     top = stats["mistakes"][:12]
@@ -168,7 +178,7 @@ def render(data: dict, stats: dict, out: Path) -> str:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel(t["x mistakes"])
 
-        parts.append(_figure(mistakes, t["alt mistakes"].format(values=", ".join(f"{c}: {n}" for c, n in top))))
+        parts.append(_figure(mistakes, t["alt mistakes"].format(values=", ".join(f"{c}: {n}" for c, n in top)), language))
         parts.append("<ol>" + "".join(
             f"<li><code>{esc(code)}</code> {esc(t['mistake row'].format(message=_label(data, code), n=n, count=count, share=_share(n, count)))}</li>"
             for code, n in stats["mistakes"]) + "</ol>")
@@ -204,13 +214,16 @@ def render(data: dict, stats: dict, out: Path) -> str:
              ".warning{border-left:6px solid #D55E00;padding:.5rem 1rem}"
              "@media (prefers-color-scheme: dark){body{background:#111;color:#eee}a{color:#56B4E9}td,th{border-color:#444}}")
     title = esc(t["title"].format(count=count))
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+    return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{style}</style></head><body><main>\n" + "\n".join(parts) + "\n</main></body></html>\n")
 
 
-def write_report(grades: Path, out: Path) -> dict:
-    """Write the report of ``grades`` to ``out``; returns its statistics."""
+def write_report(grades: Path, out: Path, language: str | None = None) -> dict:
+    """Write the report of ``grades`` to ``out`` in ``language`` (default: the grades' own, else the one in
+    use); returns its statistics."""
     data = load(grades)
     stats = statistics(data)
-    write_atomically(Path(out), render(data, stats, out))
+    if language is None:
+        language = data.get("language") or get_language()
+    write_atomically(Path(out), render(data, stats, out, language))
     return stats

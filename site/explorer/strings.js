@@ -1,7 +1,8 @@
 // Every word the explorers show or announce, by language. The page's <html lang> picks the table on the
 // site, the widget's `language` setting in Jupyter (gdcourse.widgets.LANGUAGE); English is the fallback
 // for a language or a key that is missing. Symbols stay in the labels in every language.
-// Korean terms follow the course's lecture notes (학습률, 모멘텀, 그래디언트, 가중치, 손실함수, 반복).
+// Korean terms are the glossary's (book/glossary.yml: 학습률, 모멘텀 계수, 그래디언트, 가중치, 단계, 스무딩 항 …),
+// taken from the course's lecture notes.
 
 export const STRINGS = {
   en: {
@@ -95,27 +96,29 @@ export const STRINGS = {
     eps: "스무딩 항 ε",
     weight_decay: "가중치 감쇠 λ",
     l2: "L2 벌점 λ",
-    eps_in_sqrt: "ε를 √ 안에 (노트의 형태)",
+    eps_in_sqrt: "ε을 √ 안에 (노트의 형태)",
     problem: "문제",
-    steps: "반복 횟수",
+    steps: "단계 수",
     start1: "시작점 w₁",
     start2: "시작점 w₂",
     eta_lambda: "학습률 × 곡률 ηλ",
+    of: "{label} ({run})",
     value: "{label}, 값",
-    invalid: "{label}: {value}은(는) 허용되지 않습니다; {allowed}",
+    invalid: "{label}: {value}은(는) 허용되지 않습니다. {allowed}",
     allowedRange: "허용 범위: {low} {lowOp} 값 {highOp} {high}",
     allowedInteger: "허용 범위: {low}부터 {high}까지의 정수",
-    statusOk: "{steps}번 반복 후: f(w) − f* = {gap}",
-    statusDiverged: "{k}번째 반복에서 발산: {what}이(가) {kind}이 됨",
-    hintDiverged: "더 작은 η를 시도해 보세요",
+    statusOk: "{steps}단계 후: f(w) − f* = {gap}",
+    statusDiverged: "{k}단계에서 발산: {what}에 {kind} 값이 나타남",
+    hintDiverged: "η를 더 작게 해 보세요",
     weights: "가중치",
     loss: "손실",
     gradient: "그래디언트",
-    stepsAxis: "반복 횟수",
+    runLabel: "{label}: {status}",
+    stepsAxis: "밟은 단계 수 (반복)",
     gapAxis: "손실 차이 f(w) − f*",
     withoutPenalty: "벌점을 뺀 문제의 손실 차이",
     contourLabel: "{problem}의 등고선과 {runs}의 경로. 클릭하거나 끌어서 시작점을 옮깁니다.",
-    lossLabel: "반복에 따른 손실 차이 f(w) − f* (로그 눈금), {runs}.",
+    lossLabel: "단계에 따른 손실 차이 f(w) − f* (로그 눈금): {runs}.",
     startLabel: "시작점 w = ({x}, {y}); 화살표 키로 옮깁니다",
     startRole: "끌 수 있는 점",
     plus: "{name} + L2",
@@ -149,7 +152,7 @@ export const STRINGS = {
     planeStatus: "ηλ = {x}, α = {a}: {regime}, 스펙트럼 반지름 q = {q}",
     errorAxis: "고유 방향의 오차 |u|",
     planeLabel: "이차 함수에서 모멘텀의 (ηλ, α) 평면: 실근, 복소근, 발산 영역. 포인터로 점을 고릅니다.",
-    errorLabel: "ηλ = {x}, α = {a}일 때 반복에 따른 고유 방향의 오차 (로그 눈금).",
+    errorLabel: "ηλ = {x}, α = {a}일 때 단계에 따른 고유 방향의 오차 (로그 눈금).",
     pointLabel: "ηλ = {x}, α = {a}; 화살표 키로 옮깁니다",
     problems: {
       quadratic: "이차 함수 (κ=10)",
