@@ -1,5 +1,8 @@
 """Benchmarks of ``gdcourse grade``, measured side by side (the lead re-runs them quietly for RESULTS.md).
 
+Each run grades the assignment made of the chapters' exercises (``exercises=``), and each notebook must
+get every exercise of its own chapter right.
+
 1. Sandbox overhead: the four chapter notebooks with exercises, graded with the sandbox and with
    ``--no-sandbox``, alternately, ``--repeat`` times; the median wall time per submission of each, and
    their ratio (target: at most 1.20).
@@ -26,7 +29,13 @@ sys.path.insert(0, str(ROOT))
 
 from gdcourse.grading import Settings, grade  # noqa: E402
 
-CHAPTERS = ["02_momentum", "03_adagrad", "04_rmsprop", "05_adam"]
+#: The chapter notebooks graded, and the exercises whose checker each one runs.
+CHAPTERS = {
+    "02_momentum": ["momentum_step", "nesterov_step"],
+    "03_adagrad": ["adagrad_step"],
+    "04_rmsprop": ["rmsprop_step"],
+    "05_adam": ["adam_step"],
+}
 
 
 def _folder(copies: int) -> Path:
@@ -40,9 +49,12 @@ def _folder(copies: int) -> Path:
 def _run(folder: Path, jobs: int, isolated: bool) -> tuple[float, list]:
     with tempfile.TemporaryDirectory(prefix="gdcourse-bench-out-") as out:
         start = time.perf_counter()
-        grades = grade(folder, Path(out) / "grades.csv", jobs=jobs, settings=Settings(isolated=isolated), progress=None, report=False)
+        grades = grade(folder, Path(out) / "grades.csv", jobs=jobs, settings=Settings(isolated=isolated), progress=None, report=False,
+                       exercises=[name for names in CHAPTERS.values() for name in names])
         seconds = time.perf_counter() - start
-    bad = [g.submission for g in grades if g.status != "ok" or g.total != 1]
+    expected = {chapter: {name: 1 for name in names} for chapter, names in CHAPTERS.items()}
+    bad = [g.submission for g in grades
+           if g.status != "ok" or {name: p for name, p in g.points.items() if p} != expected[g.submission.rsplit("-", 1)[0]]]
     if bad:
         raise SystemExit(f"unexpected grades for {bad}")
     return seconds, [g.seconds for g in grades]
@@ -84,7 +96,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one chapter, one repetition, two copies")
     args = parser.parse_args()
     if args.quick:
-        del CHAPTERS[1:]
+        for chapter in list(CHAPTERS)[1:]:
+            del CHAPTERS[chapter]
         args.repeat, args.copies = 1, 2
     overhead(args.repeat)
     if not args.skip_throughput:

@@ -32,7 +32,8 @@ def _grade(args) -> int:
                         max_output=int(args.max_output * MiB), isolated=not args.no_sandbox, limits=asdict(limits))
     try:
         grades = grade(args.submissions, args.out, feedback=args.feedback, jobs=args.jobs, scheduler=args.scheduler,
-                       settings=settings, report=not args.no_report, language=args.language)
+                       settings=settings, report=not args.no_report, language=args.language,
+                       exercises=args.exercises)
     except KeyboardInterrupt:
         print(f"\ngdcourse grade: interrupted. Every finished row is in {args.out}; run the same command again to "
               "grade the rest (nothing is graded twice).", file=sys.stderr)
@@ -62,6 +63,16 @@ def _export(args) -> int:
     return 0
 
 
+def _exercise_names(text: str) -> list:
+    """``--exercises NAME[,NAME...]``: the names, checked before anything is graded."""
+    from gdcourse.grading import assignment
+
+    try:
+        return assignment([name.strip() for name in text.split(",")])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive(kind):
     def parse(text):
         value = kind(text)
@@ -88,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade", help="grade a folder of returned notebooks",
-        description=f"Run every *.ipynb in SUBMISSIONS in its own sandbox and grade {', '.join(EXERCISES)} (1 point each). "
+        description="Run every *.ipynb in SUBMISSIONS in its own sandbox and grade the exercises of --exercises (1 point each). "
                     "Writes a CSV, one feedback file per submission, a journal that makes the next run resume, and a class report.")
     grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default: grades.csv)")
+    grade.add_argument("--exercises", type=_exercise_names, default=None, metavar="NAME[,NAME...]",
+                       help=f"the exercises of the assignment, one CSV column each; the total is out of their number (default: all of {','.join(EXERCISES)})")
     grade.add_argument("--feedback", type=Path, default=None, metavar="DIR", help="folder for the feedback files (default: <out>-feedback next to the CSV)")
     grade.add_argument("--jobs", type=_positive(int), default=None, metavar="N", help="submissions graded at once, each in its own sandbox (default: the number of cores)")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS", help="grade on a Dask cluster (e.g. tcp://host:8786) instead of this machine")

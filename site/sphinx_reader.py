@@ -141,7 +141,7 @@ def one_h1(text: str) -> str:
     return PRINT_TITLE.sub(r'\1<p class="jb-print-title">\2</p>', text)
 
 
-SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?)\saria-label="Search"')
+SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?)\saria-label="[^"]*"')
 
 
 def search_field_named_by_its_text(text: str) -> str:

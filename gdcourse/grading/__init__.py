@@ -11,9 +11,9 @@ The judge stays with the exercises (:mod:`gdcourse.exercises.judge`); the sandbo
 optimizers; the report reads only what the grader wrote.
 """
 
-from gdcourse.grading.batch import Grade, columns, grade
+from gdcourse.grading.batch import Grade, assignment, columns, grade
 from gdcourse.grading.files import write_atomically
 from gdcourse.grading.release import release, student_version
 from gdcourse.grading.submission import Settings
 
-__all__ = ["release", "student_version", "grade", "Grade", "Settings", "columns", "write_atomically"]
+__all__ = ["release", "student_version", "grade", "Grade", "Settings", "assignment", "columns", "write_atomically"]

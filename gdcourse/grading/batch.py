@@ -8,6 +8,10 @@ come back, as plain JSON, with :mod:`gdcourse.exercises.judge`.  The student's c
 Every finished row is committed to a small SQLite journal beside the CSV (``grades.sqlite``) before the
 CSV and the feedback are rewritten (atomically), so Ctrl-C, ``kill -9`` or a reboot loses no finished
 row; the next run skips every notebook whose content hash and grader version are in the journal.
+
+An assignment is a subset of the course's exercises (``exercises``; default all of them): the CSV has
+one column per chosen exercise, the totals, the feedback and the report count those, and the grader
+version that keys the journal includes them, so that grading another subset regrades every notebook.
 """
 
 from __future__ import annotations
@@ -35,12 +39,25 @@ from gdcourse.i18n import get_language, translate
 from gdcourse.grading.sandbox import Sandbox
 from gdcourse.grading.submission import Settings, run_submission, worse
 
-__all__ = ["grade", "Grade", "columns", "grader_version", "Entry", "list_entries"]
+__all__ = ["grade", "Grade", "assignment", "columns", "grader_version", "Entry", "list_entries"]
 
 
-def columns() -> list:
-    """The CSV's columns: one per exercise of :data:`gdcourse.exercises.EXERCISES`, in its order."""
-    return ["submission", *EXERCISES, "total", "status", "mistakes", "isolated", "review", "feedback"]
+def assignment(exercises=None) -> list:
+    """The names of the exercises an assignment consists of, in the order of the chapters (that of
+    :data:`gdcourse.exercises.EXERCISES`), each once; ``None`` means all of them."""
+    if exercises is None:
+        return list(EXERCISES)
+    names = [exercises] if isinstance(exercises, str) else list(exercises)
+    unknown = [name for name in names if name not in EXERCISES]
+    if unknown or not names:
+        got = ", ".join(map(repr, unknown)) if unknown else "none"
+        raise ValueError(f"exercises must be one or more of {', '.join(EXERCISES)}; got {got}")
+    return [name for name in EXERCISES if name in names]
+
+
+def columns(exercises=None) -> list:
+    """The CSV's columns: one per exercise of the :func:`assignment`, in the order of the chapters."""
+    return ["submission", *assignment(exercises), "total", "status", "mistakes", "isolated", "review", "feedback"]
 
 
 # ------------------------------------------------------------------------------------------ entries
@@ -90,10 +107,11 @@ def _read(folder_fd: int, entry: Entry, limit: int) -> bytes | None:
 
 @dataclass
 class Grade:
-    """The grade of one submission: points per exercise, status, notes and verdicts (for the feedback)."""
+    """The grade of one submission: points per exercise of the assignment, status, notes and verdicts (for
+    the feedback)."""
 
     submission: str
-    points: dict = field(default_factory=lambda: {name: 0 for name in EXERCISES})
+    points: dict = field(default_factory=dict)  # exercise -> 1 or 0, for each of ``exercises``
     status: str = "ok"
     notes: list = field(default_factory=list)  # sentences
     verdicts: dict = field(default_factory=dict)  # exercise -> message (PASSED/FAILED ...)
@@ -103,6 +121,10 @@ class Grade:
     feedback_name: str = ""
     seconds: float = 0.0
     language: str = "en"  # of the notes, verdicts and feedback
+    exercises: list = field(default_factory=lambda: list(EXERCISES))  # the assignment's, in the chapters' order
+
+    def __post_init__(self):
+        self.points = {name: int(self.points.get(name, 0)) for name in self.exercises}
 
     @property
     def total(self) -> int:
@@ -124,10 +146,10 @@ class Grade:
         lines = [say("header", submission=self.submission, status=self.status, description=description)]
         lines += [say("note", note=note) for note in self.notes]
         lines.append("")
-        for name in EXERCISES:
+        for name in self.exercises:
             verdict = self.verdicts.get(name) or say("not graded", name=name, status=self.status)
             lines.append(say("exercise", name=name, points=self.points.get(name, 0), verdict=verdict))
-        lines += ["", say("total", total=self.total, count=len(EXERCISES)), ""]
+        lines += ["", say("total", total=self.total, count=len(self.exercises)), ""]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -135,9 +157,7 @@ class Grade:
 
     @classmethod
     def from_json(cls, data: dict) -> "Grade":
-        grade = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-        grade.points = {name: int(grade.points.get(name, 0)) for name in EXERCISES}
-        return grade
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 def note(code: str, language: str = "en", **values) -> str:
@@ -158,19 +178,21 @@ def _render(item: dict, language: str = "en") -> str:
 
 
 def judge_result(entry: Entry, result: dict, scenarios: dict, settings: Settings, language: str = "en") -> Grade:
-    """Turn a runner's plain result into a grade, judging each record against the reference."""
-    grade = Grade(entry.name, feedback_name=entry.feedback, isolated=bool(result.get("isolated", True)), language=language)
+    """Turn a runner's plain result into a grade, judging each record against the reference; the
+    exercises graded are ``scenarios``' (the assignment's), whatever else the result holds."""
+    grade = Grade(entry.name, feedback_name=entry.feedback, isolated=bool(result.get("isolated", True)), language=language,
+                  exercises=list(scenarios))
     status = result.get("status", "grader error")
     grade.status = status if status in STATUSES else "grader error"
     grade.notes = [_render(n, language) for n in result.get("notes", []) if isinstance(n, dict)]
     grade.review = [str(r) for r in result.get("review", [])][:10]
     grade.seconds = float(result.get("seconds", 0.0) or 0.0)
     records = result.get("records") or {}
-    for name, exercise in EXERCISES.items():
+    for name in grade.exercises:
         record = records.get(name)
         if not isinstance(record, dict):
             continue
-        verdict: CheckResult = judge(exercise, scenarios[name], record, settings.call_timeout)
+        verdict: CheckResult = judge(EXERCISES[name], scenarios[name], record, settings.call_timeout)
         grade.verdicts[name] = verdict.line(language)
         grade.points[name] = 1 if verdict.passed else 0
         if verdict.mistake:
@@ -178,22 +200,25 @@ def judge_result(entry: Entry, result: dict, scenarios: dict, settings: Settings
     return grade
 
 
-def _failed(entry: Entry, status: str, text: str, isolated: bool, language: str = "en") -> Grade:
-    return Grade(entry.name, status=status, notes=[text], feedback_name=entry.feedback, isolated=isolated, language=language)
+def _failed(entry: Entry, status: str, text: str, isolated: bool, language: str, exercises: list) -> Grade:
+    return Grade(entry.name, status=status, notes=[text], feedback_name=entry.feedback, isolated=isolated, language=language,
+                 exercises=exercises)
 
 
 # ------------------------------------------------------------------------------------------ journal
 
 
-def grader_version(settings: Settings, language: str = "en") -> str:
+def grader_version(settings: Settings, language: str = "en", exercises=None) -> str:
     """What a finished row depends on besides the notebook: gdcourse's version, the source of the
-    exercises and of the grader, the settings, and the feedback's language and its catalogues."""
+    exercises and of the grader, the settings, the exercises of the :func:`assignment`, and the
+    feedback's language and its catalogues."""
     digest = hashlib.sha256(gdcourse.__version__.encode())
     package = Path(gdcourse.__file__).resolve().parent
     for folder in ("exercises", "grading"):
         for path in sorted((package / folder).glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(json.dumps(asdict(settings), sort_keys=True).encode())
+    digest.update(json.dumps(assignment(exercises)).encode())
     if language != "en":
         digest.update(language.encode())
         for domain in ("exercises", "grading"):
@@ -348,7 +373,7 @@ class Progress:
             if self.done == self.total:
                 print(file=self.stream, flush=True)
         else:
-            print(f"[{self.done}/{self.total}] {grade.submission}: {grade.total}/{len(EXERCISES)} {grade.status} "
+            print(f"[{self.done}/{self.total}] {grade.submission}: {grade.total}/{len(grade.exercises)} {grade.status} "
                   f"({grade.seconds:.1f} s; {tail})", file=self.stream, flush=True)
 
 
@@ -360,9 +385,9 @@ def _clock(seconds: float) -> str:
 # --------------------------------------------------------------------------------------------- grade
 
 
-def csv_text(grades: list, feedback_folder: str) -> str:
+def csv_text(grades: list, feedback_folder: str, exercises=None) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns(), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns(exercises), lineterminator="\n")
     writer.writeheader()
     for grade in grades:
         writer.writerow({key: spreadsheet_safe(value) for key, value in grade.row(feedback_folder).items()})
@@ -376,23 +401,25 @@ MISTAKES = {
 }
 
 
-def summary_json(version: str, settings: Settings, language: str = "en") -> str:
-    """What the report needs besides the CSV: the mistakes' messages by code, the statuses' meanings
-    (in ``language``)."""
+def summary_json(version: str, settings: Settings, language: str = "en", exercises=None) -> str:
+    """What the report needs besides the CSV: the exercises of the :func:`assignment`, their mistakes'
+    messages by code, the statuses' meanings (in ``language``)."""
     from gdcourse.exercises.judge import DOMAIN as EXERCISES_DOMAIN
 
-    mistakes = {f"{name}:{m.key}": translate(m.message, EXERCISES_DOMAIN, language) for name, e in EXERCISES.items() for m in e.mistakes}
+    names = assignment(exercises)
+    mistakes = {f"{name}:{m.key}": translate(m.message, EXERCISES_DOMAIN, language) for name in names for m in EXERCISES[name].mistakes}
     for code, text in MISTAKES.items():
-        mistakes.update({f"{name}:{code}": translate(text, DOMAIN, language) for name in EXERCISES})
+        mistakes.update({f"{name}:{code}": translate(text, DOMAIN, language) for name in names})
     statuses = {code: translate(text, DOMAIN, language) for code, text in STATUSES.items()}
-    return json.dumps({"grader": version, "exercises": list(EXERCISES), "isolated": settings.isolated, "language": language,
+    return json.dumps({"grader": version, "exercises": names, "isolated": settings.isolated, "language": language,
                        "statuses": statuses, "mistakes": mistakes}, indent=1, ensure_ascii=False) + "\n"
 
 
 def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: int | None = None, scheduler=None,
           settings: Settings = Settings(), progress=sys.stderr, report: bool = True, secret_seed: int | None = None,
-          language: str | None = None) -> list:
-    """Grade every ``*.ipynb`` entry of ``submissions``; write the CSV ``out``, one feedback file per
+          language: str | None = None, exercises=None) -> list:
+    """Grade the exercises ``exercises`` (names of :data:`gdcourse.exercises.EXERCISES`; default all of
+    them) of every ``*.ipynb`` entry of ``submissions``; write the CSV ``out``, one feedback file per
     submission (in ``feedback``, default ``<out stem>-feedback/``), the journal ``<out stem>.sqlite``,
     ``<out stem>.json`` (mistake codes and messages) and, with ``report``, ``<out stem>-report.html``.
 
@@ -401,6 +428,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
     the report and the summary are in ``language`` (default: :func:`gdcourse.i18n.get_language`).
     """
     submissions, out = Path(submissions), Path(out)
+    exercises = assignment(exercises)
     if not submissions.is_dir():
         raise ValueError(f"SUBMISSIONS must be a folder; got {submissions}")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
@@ -416,11 +444,11 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
         print("gdcourse grade: --no-sandbox: the submissions' code runs NOT ISOLATED, as this user, on this machine; "
               "every row is marked isolated=no", file=progress, flush=True)
 
-    version = grader_version(settings, language)
+    version = grader_version(settings, language, exercises)
     seed = secrets.randbits(64) if secret_seed is None else secret_seed
-    scenarios = {name: e.grading_scenarios(seed) for name, e in EXERCISES.items()}
-    specs = {name: e.spec(scenarios[name], settings.call_timeout, budget=settings.budget(), no_processes=True)
-             for name, e in EXERCISES.items()}
+    scenarios = {name: EXERCISES[name].grading_scenarios(seed) for name in exercises}
+    specs = {name: EXERCISES[name].spec(scenarios[name], settings.call_timeout, budget=settings.budget(), no_processes=True)
+             for name in exercises}
 
     out.parent.mkdir(parents=True, exist_ok=True)
     journal = Journal(out.with_name(out.stem + ".sqlite"))
@@ -446,10 +474,10 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
 
     def _write_csv():
         ordered = [finished[e.raw] for e in entries if e.raw in finished]
-        write_atomically(out, csv_text(ordered, feedback_folder))
+        write_atomically(out, csv_text(ordered, feedback_folder, exercises))
 
     meter = Progress(len(entries), len(finished), progress)
-    write_atomically(out.with_name(out.stem + ".json"), summary_json(version, settings, language))
+    write_atomically(out.with_name(out.stem + ".json"), summary_json(version, settings, language, exercises))
     for entry in entries:  # feedback of resumed rows, in case its folder was removed
         if entry.raw in finished and not (feedback / entry.feedback).exists():
             write_atomically(feedback / entry.feedback, finished[entry.raw].feedback())
@@ -461,10 +489,11 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
         for entry in todo:
             data = _read(folder_fd, entry, settings.max_notebook)
             if data is None:
-                finish(entry, _failed(entry, "invalid notebook", note("not a file", language, what=entry.problem), settings.isolated, language))
+                finish(entry, _failed(entry, "invalid notebook", note("not a file", language, what=entry.problem), settings.isolated, language,
+                                      exercises))
                 continue
             if runner is None:
-                runner = _DaskRunner(scheduler, settings, settings.max_record * len(EXERCISES) + (1 << 20)) if scheduler is not None \
+                runner = _DaskRunner(scheduler, settings, settings.max_record * len(exercises) + (1 << 20)) if scheduler is not None \
                     else _LocalRunner(jobs, settings, sandbox)
             pending[entry.raw] = entry
             runner.submit(entry.raw, data, specs)
@@ -476,7 +505,7 @@ def grade(submissions: Path, out: Path, *, feedback: Path | None = None, jobs: i
                     result_grade = judge_result(entry, result, scenarios, settings, language)
                 except Exception as error:  # noqa: BLE001 - one row, never the batch
                     result_grade = _failed(entry, "grader error", note("grader error", language, detail=repr(error)[:300]),
-                                           settings.isolated, language)
+                                           settings.isolated, language, exercises)
                 if not settings.isolated and note("not isolated", language) not in result_grade.notes:
                     result_grade.notes.append(note("not isolated", language))
                 finish(entry, result_grade)
