@@ -52,9 +52,8 @@ def _run(folder: Path, jobs: int, isolated: bool) -> tuple[float, list]:
         grades = grade(folder, Path(out) / "grades.csv", jobs=jobs, settings=Settings(isolated=isolated), progress=None, report=False,
                        exercises=[name for names in CHAPTERS.values() for name in names])
         seconds = time.perf_counter() - start
-    expected = {chapter: {name: 1 for name in names} for chapter, names in CHAPTERS.items()}
-    bad = [g.submission for g in grades
-           if g.status != "ok" or {name: p for name, p in g.points.items() if p} != expected[g.submission.rsplit("-", 1)[0]]]
+    chapter = lambda g: g.submission.rsplit("-", 1)[0]  # noqa: E731 - "02_momentum-00.ipynb" is a copy of 02_momentum
+    bad = [g.submission for g in grades if g.status != "ok" or [n for n, p in g.points.items() if p] != CHAPTERS[chapter(g)]]
     if bad:
         raise SystemExit(f"unexpected grades for {bad}")
     return seconds, [g.seconds for g in grades]

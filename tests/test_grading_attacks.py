@@ -212,7 +212,7 @@ def test_honest_mistakes_are_graded_as_before(attacked):
     assert "cell 3 raised SyntaxError" in (feedback / "syntax_error.ipynb.txt").read_text()
     assert "not a readable Jupyter notebook" in (feedback / "not_a_notebook.ipynb.txt").read_text()
     tampering = (feedback / "tampering.ipynb.txt").read_text()
-    assert tampering.count("FAILED") == 4 and "w_new is wrong" in tampering
+    assert tampering.count("FAILED") == len(EXERCISES) and "w_new is wrong" in tampering  # the whole course: every exercise
 
 
 def test_every_attack_scores_only_what_it_implemented(attacked):

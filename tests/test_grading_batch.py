@@ -35,6 +35,9 @@ BUGS = {  # a class's typical mistakes, written as a student would
     "momentum-sign": SOLUTIONS["momentum_step"].replace("- eta * grad", "+ eta * grad"),
 }
 FAST = ["--timeout", "5", "--call-timeout", "1", "--no-report"]
+#: The class below is graded on the lecture notes' four exercises, as an assignment of its own.
+NOTES = ["momentum_step", "adagrad_step", "rmsprop_step", "adam_step"]
+ASSIGNMENT = ["--exercises", ",".join(NOTES)]
 
 
 def notebook(*cells) -> str:
@@ -91,7 +94,7 @@ def one_job(tmp_path_factory, sandbox_available):
     folder = tmp_path_factory.mktemp("class")
     names = make_class(folder)
     out = tmp_path_factory.mktemp("jobs1") / "grades.csv"
-    result = run(folder, out, "--jobs", "1")
+    result = run(folder, out, "--jobs", "1", *ASSIGNMENT)
     assert result.returncode == 0, result.stderr
     return folder, out, names, result
 
@@ -103,10 +106,11 @@ def comparable(rows: list) -> list:
 def test_jobs_2_gives_the_same_csv_as_jobs_1(one_job, tmp_path):
     folder, out1, names, result1 = one_job
     out2 = tmp_path / "grades.csv"
-    result2 = run(folder, out2, "--jobs", "2")
+    result2 = run(folder, out2, "--jobs", "2", *ASSIGNMENT)
     assert result2.returncode == 0, result2.stderr
     assert out2.read_text() == out1.read_text()
     assert [r["submission"] for r in csv_rows(out1)] == names
+    assert list(csv_rows(out1)[0])[1:6] == [*NOTES, "total"]
     # both runs report progress as plain lines (stderr is not a terminal): done/total, rate, time left
     assert re.search(r"\[8/8\] \S+: \d/4 \w+ \(\d+\.\d s; \d+\.\d/min, 0:00 left\)", result2.stderr), result2.stderr
 
@@ -122,7 +126,7 @@ def test_the_class_is_graded_as_written(one_job):
 def test_a_second_run_regrades_nothing(one_job):
     folder, out, names, _ = one_job
     before = out.read_text()
-    result = run(folder, out, "--jobs", "2")
+    result = run(folder, out, "--jobs", "2", *ASSIGNMENT)
     assert result.returncode == 0, result.stderr
     assert f"{len(names)} of {len(names)} already graded" in result.stderr
     assert not re.search(r"\[\d+/\d+\]", result.stderr)  # no row graded
@@ -138,7 +142,7 @@ def test_a_changed_notebook_alone_is_regraded(one_job, tmp_path):
     for suffix in (".csv", ".sqlite", ".json"):
         (tmp_path / f"grades{suffix}").write_bytes(out.with_suffix(suffix).read_bytes())
     (copy_folder / "s06.ipynb").write_text(notebook(IMPORTS, *SOLUTIONS.values()))
-    result = run(copy_folder, copy_out, "--jobs", "1")
+    result = run(copy_folder, copy_out, "--jobs", "1", *ASSIGNMENT)
     assert "7 of 8 already graded" in result.stderr and "[8/8] s06.ipynb: 4/4 ok" in result.stderr
     rows = {r["submission"]: r["total"] for r in csv_rows(copy_out)}
     assert rows["s06.ipynb"] == "4" and rows["s03.ipynb"] == "1"
@@ -215,7 +219,7 @@ def cluster(sandbox_available):
 def test_dask_gives_the_local_csv_row_for_row(one_job, cluster, tmp_path):
     folder, out_local, _, _ = one_job
     out = tmp_path / "grades.csv"
-    grade(folder, out, scheduler=cluster, settings=Settings(timeout=5, call_timeout=1), progress=None, report=False)
+    grade(folder, out, scheduler=cluster, settings=Settings(timeout=5, call_timeout=1), progress=None, report=False, exercises=NOTES)
     assert csv_rows(out) == csv_rows(out_local)
 
 
@@ -290,7 +294,7 @@ def independent_counts(path: Path) -> dict:
         mistakes.update(codes)
         pairs.update(combinations(codes, 2))
     return {"count": len(rows), "mistakes": mistakes, "pairs": {p: n for p, n in pairs.items() if n >= 2},
-            "statuses": Counter(r["status"] for r in rows), "passed": {n: sum(r[n] == "1" for r in rows) for n in EXERCISES},
+            "statuses": Counter(r["status"] for r in rows), "passed": {n: sum(r[n] == "1" for r in rows) for n in NOTES},
             "totals": Counter(int(r["total"]) for r in rows)}
 
 
@@ -323,9 +327,10 @@ def test_grade_writes_the_report_beside_the_csv(one_job, tmp_path):
     out = tmp_path / "grades.csv"
     for suffix in (".sqlite", ".json"):  # resumes: nothing is regraded, the report is still written
         out.with_suffix(suffix).write_bytes(graded.with_suffix(suffix).read_bytes())
-    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "5", "--call-timeout", "1"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "-m", "gdcourse", "grade", str(folder), "--out", str(out), "--timeout", "5", "--call-timeout", "1",
+                             *ASSIGNMENT], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
+    assert "8 of 8 already graded" in result.stderr
     assert "Class report: 8 submissions" in (tmp_path / "grades-report.html").read_text()
 
 
@@ -351,6 +356,65 @@ def test_canvas_and_moodle_gradebooks(one_job, tmp_path):
     assert rows[0] == ["Username", "Email address", "ID number", "gdcourse coding exercises", "gdcourse coding exercises - Feedback"]
     assert rows[1] == ["", "mkim@example.edu", "", "4", "4/4; status ok"]
     assert rows[2][0] == "s02" and rows[2][3] == "2"
+
+
+# ----------------------------------------------------------------------------------- assignments
+
+
+def test_exercises_make_an_assignment_of_its_own_columns_totals_export_and_journal(sandbox_available, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "both.ipynb").write_text(notebook(IMPORTS, SOLUTIONS["momentum_step"], SOLUTIONS["nesterov_step"], SOLUTIONS["adam_step"]))
+    (folder / "one.ipynb").write_text(notebook(IMPORTS, BUGS["momentum-sign"], SOLUTIONS["nesterov_step"]))
+    out = tmp_path / "ch2.csv"
+    chapter_2 = ["--exercises", "nesterov_step,momentum_step"]  # in any order: the columns follow the chapters
+    result = run(folder, out, "--jobs", "2", *chapter_2)
+    assert result.returncode == 0, result.stderr
+    rows = csv_rows(out)
+    assert list(rows[0]) == ["submission", "momentum_step", "nesterov_step", "total", "status", "mistakes", "isolated", "review", "feedback"]
+    assert [(r["submission"], r["momentum_step"], r["nesterov_step"], r["total"], r["mistakes"]) for r in rows] == [
+        ("both.ipynb", "1", "1", "2", ""), ("one.ipynb", "0", "1", "1", "momentum_step:sign")]  # adam_step is not graded
+    assert re.search(r"\] both\.ipynb: 2/2 ok", result.stderr) and re.search(r"\] one\.ipynb: 1/2 ok", result.stderr), result.stderr
+    feedback = (tmp_path / "ch2-feedback" / "one.ipynb.txt").read_text()
+    assert "momentum_step: 0/1" in feedback and "nesterov_step: 1/1" in feedback and feedback.rstrip().endswith("Total: 1/2")
+    assert "adam_step" not in feedback and "adagrad_step" not in feedback
+    summary = json.loads(out.with_suffix(".json").read_text())
+    assert summary["exercises"] == ["momentum_step", "nesterov_step"]
+    assert {code.partition(":")[0] for code in summary["mistakes"]} == {"momentum_step", "nesterov_step"}
+    assert statistics(load(out))["totals"] == {0: 0, 1: 1, 2: 1}  # the report's histogram: out of 2
+    # gradebooks scale the total over the CSV's two exercises
+    canvas, moodle = tmp_path / "canvas.csv", tmp_path / "moodle.csv"
+    export(out, canvas, "canvas", points=10)
+    assert [row[-1] for row in csv.reader(canvas.open())][1:] == ["10", "10", "5"]
+    export(out, moodle, "moodle")
+    assert [row[3:] for row in csv.reader(moodle.open())][1:] == [["2", "2/2; status ok"], ["1", "1/2; status ok"]]
+
+    # the journal is keyed on the assignment: the same one regrades nothing, another one regrades everything
+    before = out.read_text()
+    again = run(folder, out, *chapter_2)
+    assert "2 of 2 already graded" in again.stderr and out.read_text() == before
+    whole = run(folder, out)
+    assert whole.returncode == 0, whole.stderr
+    assert "already graded" not in whole.stderr and re.search(r"\] both\.ipynb: 3/9 ok", whole.stderr), whole.stderr
+    rows = csv_rows(out)
+    assert list(rows[0])[1:-6] == list(EXERCISES) and [r["total"] for r in rows] == ["3", "1"]
+    back = run(folder, out, *chapter_2)
+    assert "already graded" not in back.stderr and out.read_text() == before
+
+
+def test_an_unknown_exercise_stops_grade_before_anything_is_graded(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.ipynb").write_text(notebook(IMPORTS, SOLUTIONS["momentum_step"]))
+    out = tmp_path / "out" / "grades.csv"
+    result = run(folder, out, "--exercises", "momentum_step,adam")
+    assert result.returncode == 2
+    assert (f"argument --exercises: exercises must be one or more of {', '.join(EXERCISES)}; got 'adam'") in result.stderr
+    with pytest.raises(ValueError, match=r"^exercises must be one or more of momentum_step, nesterov_step, .*; got 'nope', 'Adam_step'$"):
+        grade(folder, out, exercises=["momentum_step", "nope", "Adam_step"], progress=None)
+    with pytest.raises(ValueError, match=r"exercises must be one or more of .*; got none$"):
+        grade(folder, out, exercises=[], progress=None)
+    assert not out.parent.exists()  # nothing written: no CSV, journal, feedback or summary
 
 
 # ------------------------------------------------------------------------------------------ Korean
