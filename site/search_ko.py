@@ -40,11 +40,18 @@ MIN_STEM = 2
 _ASCII = re.compile(r"^[\x00-\x7f]+$")
 
 
+#: Particles stack ("모멘텀이라고도" is 모멘텀 + 이라고 + 도): up to this many are removed, outermost first.
+MAX_SUFFIXES = 2
+
+
 def strip_particle(word: str) -> str:
-    """``word`` without the longest of :data:`SUFFIXES` it ends with, if :data:`MIN_STEM` letters remain."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            return word[: -len(suffix)]
+    """``word`` without the longest of :data:`SUFFIXES` it ends with, if :data:`MIN_STEM` letters remain,
+    repeated up to :data:`MAX_SUFFIXES` times."""
+    for _ in range(MAX_SUFFIXES):
+        suffix = next((s for s in SUFFIXES if word.endswith(s) and len(word) - len(s) >= MIN_STEM), None)
+        if suffix is None:
+            break
+        word = word[: -len(suffix)]
     return word
 
 
@@ -52,26 +59,32 @@ JS_STEMMER = (
     js_porter_stemmer.replace("var Stemmer = function()", "var PorterStemmer = function()", 1)
     + """
 /**
- * Korean: strip one particle or ending (site/search_ko.py, the same rule as at indexing time), then
+ * Korean: strip up to two stacked particles or endings (site/search_ko.py, the same rule as at indexing time), then
  * stem what is left with the Porter stemmer if it is all ASCII.
  */
 var Stemmer = function() {
   var suffixes = %(suffixes)s;
   var minStem = %(min_stem)d;
+  var maxSuffixes = %(max_suffixes)d;
   var porter = new PorterStemmer();
   this.stemWord = function(w) {
-    for (var i = 0; i < suffixes.length; i++) {
-      var s = suffixes[i];
-      if (w.length - s.length >= minStem && w.slice(-s.length) === s) {
-        w = w.slice(0, -s.length);
-        break;
+    for (var k = 0; k < maxSuffixes; k++) {
+      var found = false;
+      for (var i = 0; i < suffixes.length; i++) {
+        var s = suffixes[i];
+        if (w.length - s.length >= minStem && w.slice(-s.length) === s) {
+          w = w.slice(0, -s.length);
+          found = true;
+          break;
+        }
       }
+      if (!found) break;
     }
     return /^[\\x00-\\x7f]+$/.test(w) ? porter.stemWord(w) : w;
   };
 };
 """
-    % {"suffixes": json.dumps(list(SUFFIXES), ensure_ascii=False), "min_stem": MIN_STEM}
+    % {"suffixes": json.dumps(list(SUFFIXES), ensure_ascii=False), "min_stem": MIN_STEM, "max_suffixes": MAX_SUFFIXES}
 )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import anywidget
 import numpy as np
 import pytest
-from ipywidgets.embed import embed_data
+from ipywidgets.embed import dependency_state, embed_data
 
 from browser_support import ROOT, Visit, unavailable
 
@@ -48,7 +48,8 @@ def page_of(tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
 
     def write(*figures) -> str:
-        data = embed_data(views=list(figures), drop_defaults=False)
+        # only these widgets' state: widgets other tests left alive in the process are not on this page
+        data = embed_data(views=list(figures), drop_defaults=False, state=dependency_state(list(figures), drop_defaults=False))
         views = "\n".join(
             f'<script type="application/vnd.jupyter.widget-view+json">{html.escape(json.dumps(spec), quote=False)}</script>'
             for spec in data["view_specs"]

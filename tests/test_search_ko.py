@@ -15,7 +15,7 @@ from search_ko import JS_STEMMER, SearchKorean, strip_particle  # noqa: E402
 
 WORDS = [
     # a noun with the common particles, and the bare noun
-    "모멘텀", "모멘텀을", "모멘텀은", "모멘텀의", "모멘텀과", "모멘텀으로", "모멘텀에서는",
+    "모멘텀", "모멘텀을", "모멘텀은", "모멘텀의", "모멘텀과", "모멘텀으로", "모멘텀에서는", "모멘텀이라고도",
     "학습률", "학습률을", "학습률이", "학습률로", "편향", "편향을", "보정", "보정된", "보정합니다",
     "그래디언트", "그래디언트의", "그래디언트를", "가중치가", "매개변수마다", "수렴한다", "발산합니다",
     # two letters stay two letters; a one-letter stem is not made
@@ -29,8 +29,9 @@ WORDS = [
     ("모멘텀을", "모멘텀"), ("모멘텀의", "모멘텀"), ("모멘텀에서는", "모멘텀"), ("학습률이", "학습률"),
     ("보정된", "보정"), ("수렴한다", "수렴"), ("발산합니다", "발산"), ("그래디언트의", "그래디언트"),
     ("속도", "속도"), ("역할", "역할"), ("이해", "이해"), ("편향", "편향"), ("Adam은", "Adam"),
+    ("모멘텀이라고도", "모멘텀"), ("학습률에서도", "학습률"),
 ])
-def test_one_particle_or_ending_is_stripped_when_two_letters_remain(word, stem):
+def test_particles_and_endings_are_stripped_when_two_letters_remain(word, stem):
     assert strip_particle(word) == stem
 
 
@@ -41,7 +42,7 @@ def test_python_and_javascript_stem_every_word_alike():
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     javascript = json.loads(result.stdout)
     assert javascript == python
-    assert python[:7] == ["모멘텀"] * 7 and python[-4:] == ["momentum", "optim", "learn", "rate"]
+    assert python[:8] == ["모멘텀"] * 8 and python[-4:] == ["momentum", "optim", "learn", "rate"]
     assert "adam" in python and "rmsprop" in python
 
 

@@ -215,7 +215,8 @@ def doctree(edition: str, page: str):
 
 
 def maths_of(tree) -> list[str]:
-    return sorted(node.astext().strip() for node in tree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+    # whitespace is not maths: gettext joins an expression broken over two source lines into one line
+    return sorted(" ".join(node.astext().split()) for node in tree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
 
 
 def checked_outputs(tree) -> list[str]:
