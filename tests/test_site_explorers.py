@@ -400,7 +400,10 @@ class TestLayout:
     @pytest.mark.parametrize("page", EDITION_CHAPTERS)
     def test_at_390px_nothing_overlaps_and_dark_mode_is_readable(self, page, server, browser):
         site_or_skip()
-        for width, dark in ((390, False), (390, True), (1280, True)):
+        # the Korean labels are longer or shorter than the English ones, not another colour: in the Korean
+        # edition the phone's layout is what can differ
+        layouts = ((390, False), (390, True), (1280, True)) if edition_of(page) == "en" else ((390, False),)
+        for width, dark in layouts:
             visit = open_page(browser, server, page, width=width, dark=dark)
             try:
                 roots = visit.page.locator(".gdx")

@@ -83,7 +83,7 @@ def platform_fonts(visit: Visit, selector: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page, selectors", [
-    ("ko/book/04_rmsprop", ["article section h2", "article section p", "figure.gd-figure svg text", ".gdx label", ".gd-language-switch"]),
+    ("ko/book/04_rmsprop", ["article h1", "article section h2", "article section p", "figure.gd-figure svg text", ".gdx label", ".gd-language-switch"]),
     ("ko/book/glossary", ["article h1", "table.gd-glossary tbody td strong"]),
     ("book/04_rmsprop", [".gd-language-switch .gd-language-name"]),
 ])
@@ -161,3 +161,26 @@ def test_korean_search_finds_the_chapters(query, chapters, server, browser):
 def test_a_particle_changes_nothing_in_what_is_found(server, browser):
     built()
     assert search(server, browser, "모멘텀을") == search(server, browser, "모멘텀") == search(server, browser, "모멘텀의")
+
+
+def _h1(text: str) -> str:
+    heading = re.search(r"<h1>(.*?)</h1>", text, re.DOTALL).group(1)
+    return " ".join(re.sub(r"<[^>]+>|¶|#", "", heading).split())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_title_and_the_menu_are_in_korean(page):
+    """Each Korean page's <h1>, and its entry in every page's menu, is the catalogue's translation of the
+    English title (a translated title that starts with "1. " would become a list and stay English)."""
+    built()
+    sys.path.insert(0, str(ROOT / "site"))
+    from catalogues import read
+
+    english = _h1(html_of(page))
+    catalogue = read(ROOT / "locale" / "ko" / "LC_MESSAGES" / f"{page}.po")
+    translation = catalogue.get(english).string.replace("\\.", ".")
+    assert _h1(html_of(f"ko/{page}")) == translation
+    if page == PAGES[0]:
+        return  # the root page is the menu's logo link, not an entry
+    menu = html_of("ko/book/intro")
+    assert f">{translation}</a>" in " ".join(re.sub(r"<(?!/?a\b)[^>]+>", "", menu).split()).replace("> ", ">").replace(" <", "<")

@@ -131,6 +131,8 @@ def test_translations_keep_maths_roles_links_and_placeholders():
             for name, pattern in (("maths", MATHS), ("roles", ROLE), ("links", LINK), ("placeholders", PLACEHOLDER)):
                 if Counter(map(role_target, pattern.findall(m.id))) != Counter(map(role_target, pattern.findall(m.string))):
                     problems.append(f"{path.relative_to(ROOT)}: {name} differ in {m.id[:70]!r}")
+            if re.match(r"\d+\. ", m.string):  # Sphinx parses a translated title or table cell as a block
+                problems.append(f"{path.relative_to(ROOT)}: {m.string[:30]!r} would become a list: write 1\\. ")
             if m.string.count("`") % 2 or m.string.count("**") % 2:
                 problems.append(f"{path.relative_to(ROOT)}: unbalanced ` or ** in the translation of {m.id[:70]!r}")
     assert problems == [], "\n".join(problems[:20])

@@ -14,6 +14,7 @@ myst-parser and Babel (both part of the book's build, requirements.txt).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = ["MYST_EXTENSIONS", "read_catalogue", "translate_markdown", "translate_notebook", "find_locale_dir"]
@@ -139,6 +140,9 @@ def translate_markdown(source: str, translations: dict, parser=None) -> tuple[st
         end = max(end, start + 1)
         first = lines[start]
         if parent is not None and parent.type == "heading_open":
+            # the catalogue escapes a title's "1." (Sphinx parses a translated title as a block, where it
+            # would start a list); after "#" it is a title already
+            found = re.sub(r"^(\d+)\\\.", r"\1.", found)
             edits.append((start, start + 1, [first.replace(token.content, found, 1)]))
             continue
         position = first.find(token.content.split("\n")[0])
