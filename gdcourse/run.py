@@ -31,8 +31,19 @@ from gdcourse.schedules import Schedule
 __all__ = ["Trajectory", "Sweep", "Checkpoints", "run", "sweep", "checkpoints"]
 
 
+class _Outcome:
+    """What a run's ``diverged_at`` says: shared by :class:`Trajectory` and :class:`Checkpoints`."""
+
+    @property
+    def diverged(self):
+        """True (or a boolean array for a batch) where the run diverged."""
+        if isinstance(self.diverged_at, np.ndarray):
+            return self.diverged_at >= 0
+        return self.diverged_at is not None
+
+
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(_Outcome):
     """The path of one run (or of a batch of runs, one per leading index).
 
     Attributes
@@ -59,13 +70,6 @@ class Trajectory:
     optimizer: str
     problem: str
     steps: int
-
-    @property
-    def diverged(self):
-        """True (or a boolean array for a batch) where the run diverged."""
-        if isinstance(self.diverged_at, np.ndarray):
-            return self.diverged_at >= 0
-        return self.diverged_at is not None
 
     @property
     def final_loss(self):
@@ -117,7 +121,7 @@ class Sweep:
 
 
 @dataclass(frozen=True)
-class Checkpoints:
+class Checkpoints(_Outcome):
     """The weights of a run (or of a batch of runs) every few steps: the result of :func:`checkpoints`.
 
     Attributes
@@ -140,13 +144,6 @@ class Checkpoints:
     optimizer: str
     problem: str
     steps: int
-
-    @property
-    def diverged(self):
-        """True (or a boolean array for a batch) where the run diverged."""
-        if isinstance(self.diverged_at, np.ndarray):
-            return self.diverged_at >= 0
-        return self.diverged_at is not None
 
     def __repr__(self) -> str:
         return f"Checkpoints({self.optimizer} on {self.problem}: {self.reason}, {len(self.at)} checkpoints)"
