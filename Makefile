@@ -16,6 +16,14 @@ VENDOR := site/static/vendor/.complete
 # shared 2-core machine, far more predictable. The kernels of the build and of nbval inherit this.
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
+# One set of BLAS kernels on every x86-64 machine: OpenBLAS picks them by CPU, and its AVX-512 ones
+# (SkylakeX) round some products differently from the AVX2 ones (Haswell) the book's checked outputs
+# were computed with. A last-bit difference is enough to change what a chaotic run prints (Adam at
+# η = 0.1 on the digits network, chapter 7) and to break the explorers' bit-for-bit equality with
+# gdcourse (tests/test_explorer_kernels.py). Every x86-64 CPU of the last decade runs the Haswell ones.
+ifeq ($(shell uname -m),x86_64)
+export OPENBLAS_CORETYPE ?= Haswell
+endif
 
 env: $(STAMP) $(VENDOR)
 
@@ -42,7 +50,9 @@ $(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
 #     keys on the notebooks' code only and would miss a change to gdcourse, so it is always refilled);
 #     each output with words is rendered in both languages (gdcourse/i18n.py);
 #  2. then three builds that take the notebooks' outputs from that cache (execute_notebooks: cache),
-#     each in its own folder with its own doctrees, two at a time (one core each):
+#     each in its own folder with its own doctrees, two at a time (one core each). The PDF starts
+#     first: its build and its printing (about 17 + 35 s) are the longest chain, about as long as the
+#     two HTML editions one after the other on the other core:
 #     - book-html: the English site, in _build/html;
 #     - book-ko: the Korean edition (site/build_edition.py), in _build/ko/html, moved to _build/html/ko
 #       when it is complete;
@@ -51,7 +61,7 @@ $(VENDOR): $(NODE_MODULES) site/vendor.py $(STAMP)
 site: $(STAMP) $(VENDOR) catalogues
 	rm -rf _build/html _build/pdf _build/singlehtml _build/.doctrees _build/jupyter_execute _build/.jupyter_cache _build/ko
 	$(BIN)/python site/execute.py
-	$(MAKE) --no-print-directory -j2 --output-sync=target book-html book-ko book-pdf
+	$(MAKE) --no-print-directory -j2 --output-sync=target book-pdf book-html book-ko
 
 book-html:
 	$(BIN)/jupyter-book build --all -W --keep-going .

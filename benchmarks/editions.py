@@ -9,8 +9,8 @@ heat map, loss curves) are rendered with GDCOURSE_EDITIONS="en" and "en ko", int
 and their ratio printed.
 
 Build: the phases of `make site` one after the other (execution, English HTML, Korean HTML, single page,
-PDF), then `make site` itself, which runs the Korean HTML build beside the English HTML, single-page and
-PDF builds.  The target: the clean build of both editions in at most 90 s on the idle machine.
+PDF), then `make site` itself, which runs the single-page and PDF builds on one core and the English and
+then the Korean HTML builds on the other.  The target: the clean build of both editions in at most 90 s on the idle machine.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def time_build() -> None:
     ]
     total = sum(timed(label, command) for label, command in phases)
     print(f"  {'sum of the phases':48s} {total:6.1f} s")
-    wall = timed("make site (Korean HTML beside the English builds)", ["make", "site"])
+    wall = timed("make site (the PDF beside the English, then the Korean HTML)", ["make", "site"])
     print(f"  target: the clean build of both editions <= 90 s on the idle machine; measured {wall:.1f} s "
           f"({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end)")
 

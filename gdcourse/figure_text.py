@@ -242,4 +242,5 @@ def figure_html(fig: Figure) -> str:
         rendered[language] = _render(fig, language, originals, size)
         return rendered[language]
 
-    return edition_html(render)
+    with figures.shared_mathtext():  # the editions' renderings share their parsed maths
+        return edition_html(render)

@@ -20,13 +20,16 @@ In Jupyter and on the site, a figure is displayed as HTML (:func:`to_html`) inst
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
 import re
+from contextlib import contextmanager
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -107,8 +110,8 @@ def _narrow(fig: Figure, groups: list[list]) -> None:
 _WORD = re.compile(r"(?:\$[^$]*\$|\S)+")  # a word; maths between $ signs is never split
 
 
-def _wrap(text: Text, limit: float, renderer) -> None:
-    """Break ``text`` over lines, at spaces, so that it is at most ``limit`` pixels long."""
+def _wrap(text: Text, limit: float, renderer) -> bool:
+    """Break ``text`` over lines, at spaces, so that it is at most ``limit`` pixels long; whether it changed."""
     source = text.get_text()
     rotated = abs(text.get_rotation() % 180 - 90) < 1
 
@@ -117,7 +120,7 @@ def _wrap(text: Text, limit: float, renderer) -> None:
         return box.height if rotated else box.width
 
     if not source or "\n" in source or length() <= limit:
-        return
+        return False
     lines, current = [], ""
     for word in _WORD.findall(source):
         trial = f"{current} {word}".strip()
@@ -128,41 +131,44 @@ def _wrap(text: Text, limit: float, renderer) -> None:
         else:
             current = trial
     text.set_text("\n".join([*lines, current]))
+    return text.get_text() != source
 
 
-def _wrap_legend(legend, limit: float, renderer) -> None:
-    """Break the labels of a one-column legend wider than ``limit`` pixels over lines."""
+def _wrap_legend(legend, limit: float, renderer) -> bool:
+    """Break the labels of a one-column legend wider than ``limit`` pixels over lines; whether any changed."""
     width = legend.get_window_extent(renderer).width
     if width <= limit or legend._ncols > 1 or not legend.texts:
-        return
+        return False
     label_width = max(t.get_window_extent(renderer).width for t in legend.texts)
     room = label_width - (width - limit)  # what the labels may take for the legend to fit
     if room < 0.3 * label_width:
-        return  # it would be one word a line: the figure is narrowed instead
-    for text in legend.texts:
-        _wrap(text, room, renderer)
+        return False  # it would be one word a line: the figure is narrowed instead
+    return any([_wrap(text, room, renderer) for text in legend.texts])  # a list: wrap them all
 
 
-def _wrap_long_text(fig: Figure, renderer) -> None:
-    """Titles and axis labels no longer than their axes; a figure's title no wider than a panel."""
+def _wrap_long_text(fig: Figure, renderer) -> bool:
+    """Titles and axis labels no longer than their axes; a figure's title no wider than a panel.
+    Whether any text changed."""
+    changed = []
     for ax in fig.axes:
         if not ax.get_visible():
             continue
         box = ax.get_window_extent(renderer)
         for title in (ax.title, ax._left_title, ax._right_title):
-            _wrap(title, max(box.width, 1.0), renderer)
-        _wrap(ax.xaxis.label, max(box.width, 1.0), renderer)
-        _wrap(ax.yaxis.label, max(box.height, 1.0), renderer)
+            changed.append(_wrap(title, max(box.width, 1.0), renderer))
+        changed.append(_wrap(ax.xaxis.label, max(box.width, 1.0), renderer))
+        changed.append(_wrap(ax.yaxis.label, max(box.height, 1.0), renderer))
         legend = ax.get_legend()
         if legend is not None and legend.get_visible():
-            _wrap_legend(legend, box.width, renderer)
+            changed.append(_wrap_legend(legend, box.width, renderer))
     for text in fig.texts:
-        _wrap(text, MAX_PANEL_WIDTH * fig.dpi, renderer)
+        changed.append(_wrap(text, MAX_PANEL_WIDTH * fig.dpi, renderer))
     for legend in fig.legends:
         if legend._ncols <= 1:
-            _wrap_legend(legend, MAX_PANEL_WIDTH * fig.dpi * 0.98, renderer)
+            changed.append(_wrap_legend(legend, MAX_PANEL_WIDTH * fig.dpi * 0.98, renderer))
     if getattr(fig, "_suptitle", None) is not None:
-        _wrap(fig._suptitle, MAX_PANEL_WIDTH * fig.dpi, renderer)
+        changed.append(_wrap(fig._suptitle, MAX_PANEL_WIDTH * fig.dpi, renderer))
+    return any(changed)
 
 
 def _fewer_legend_columns(legend, renderer, limit: float) -> bool:
@@ -203,30 +209,40 @@ def _panel_widths(fig: Figure, groups: list[list], renderer) -> list[float]:
     return widths
 
 
-def _fit(fig: Figure, groups: list[list]) -> None:
-    """Make every panel at most MAX_PANEL_WIDTH wide.
+def _fit(fig: Figure, groups: list[list]):
+    """Make every panel at most MAX_PANEL_WIDTH wide; return the renderer of the figure's last layout.
 
     Text that sticks out of a panel (a long title, a wide legend next to the axes) makes it wider than
     the figure's own share.  Long titles and labels are wrapped, figure legends get fewer columns, and a
-    panel still too wide narrows the figure, so that its axes make room; a few rounds suffice.
+    panel still too wide narrows the figure, so that its axes make room; a few rounds suffice.  On
+    return the figure is laid out as it stands: each draw (a constrained layout) is the costly part of
+    a figure, so a round redraws only after something changed.
     """
     limit = MAX_PANEL_WIDTH * 1.001
+
+    def laid_out():
+        fig.draw_without_rendering()
+        return fig.canvas.get_renderer()
+
+    renderer = laid_out()
     for _ in range(6):
-        fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()
-        _wrap_long_text(fig, renderer)
-        if any(_fewer_legend_columns(legend, renderer, MAX_PANEL_WIDTH * fig.dpi) for legend in fig.legends):
+        wrapped = _wrap_long_text(fig, renderer)
+        if any([_fewer_legend_columns(legend, renderer, MAX_PANEL_WIDTH * fig.dpi) for legend in fig.legends]):
+            renderer = laid_out()
             continue
-        fig.draw_without_rendering()
+        if wrapped:
+            renderer = laid_out()
         widest = max(_panel_widths(fig, groups, renderer))
         if widest <= limit:
-            return
+            break
         width, height = fig.get_size_inches()
         columns = _columns(groups)
         narrower = width - (widest - MAX_PANEL_WIDTH) * columns - 0.02
         if narrower < 1.2 * columns:  # the axes would vanish: what sticks out cannot be helped this way
-            return
+            break
         fig.set_size_inches(narrower, height)
+        renderer = laid_out()
+    return renderer
 
 
 def _svg(fig: Figure, bbox: Bbox | None = None) -> str:
@@ -240,14 +256,30 @@ def _panels_svg(fig: Figure) -> list[str]:
     groups = _panel_groups(fig)
     _enforce_minimum_text(fig)
     _narrow(fig, groups)
-    _fit(fig, groups)
-    if len(groups) <= 1:
-        return [_svg(fig)]
-    # Freeze the layout of the whole figure, then draw each panel alone, cropped to its own extent.
-    fig.draw_without_rendering()
+    renderer = _fit(fig, groups)
+    with _layout_frozen(fig):
+        if len(groups) <= 1:
+            return [_svg(fig, fig.get_tightbbox(renderer).padded(_PAD))]
+        return _cut_panels(fig, groups, renderer)
+
+
+@contextmanager
+def _layout_frozen(fig: Figure):
+    """``fig`` as it was laid out last, without its layout engine: saving it then draws it once,
+    where with an engine it would first be laid out again (and a tight crop costs a draw of its own)."""
     engine = fig.get_layout_engine()
-    fig.set_layout_engine("none")
-    renderer = fig.canvas.get_renderer()
+    # None, not "none", which leaves a placeholder engine that still costs a draw; and while these
+    # settings last, since savefig puts back "no engine" as set_layout_engine(None) would read them.
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+        try:
+            yield fig
+        finally:
+            fig.set_layout_engine(engine)
+
+
+def _cut_panels(fig: Figure, groups: list[list], renderer) -> list[str]:
+    """Each panel drawn alone, cropped to its own extent; then the figure's legends and texts."""
     hidden = [artist for artist in (*fig.legends, *fig.texts) if artist.get_visible()]
     try:
         for artist in hidden:
@@ -287,7 +319,6 @@ def _panels_svg(fig: Figure) -> list[str]:
         for group in groups:
             for ax in group:
                 ax.set_visible(True)
-        fig.set_layout_engine(engine)
     return panels
 
 
@@ -321,9 +352,46 @@ def _clean_svg(svg: str, prefix: str) -> str:
     return svg.strip()
 
 
+_parse_uncached = MathTextParser._parse_cached.__wrapped__
+
+
+@functools.lru_cache(1024)
+def _parse(output_type: str, s, dpi, prop, antialiased, load_glyph_flags):
+    return _parse_uncached(MathTextParser("path" if output_type == "vector" else "agg"), s, dpi, prop,
+                           antialiased, load_glyph_flags)
+
+
+def _parse_shared(parser, s, dpi, prop, antialiased, load_glyph_flags):
+    return _parse(parser._output_type, s, dpi, prop, antialiased, load_glyph_flags)
+
+
+@contextmanager
+def shared_mathtext():
+    """While a figure renders, every renderer shares one cache of parsed maths.
+
+    matplotlib caches a parse per renderer, 50 at most, and each saved panel draws with a renderer of
+    its own: so every panel parsed every log tick label (``10^{-6}``) again, and a figure of nine
+    panels, with more labels than the cache holds, missed it on every label (sharing the cache took
+    chapter 8's run from 14 to 10 s).  The parse depends only on the expression, the font and the kind of output, which is what
+    this cache is keyed on.  It is emptied on exit, so that what matplotlib logs about a missing glyph
+    (gdcourse.figure_text checks it) is logged again by the next figure.  Re-entrant.
+    """
+    if MathTextParser._parse_cached is _parse_shared:
+        yield
+        return
+    original = MathTextParser._parse_cached
+    MathTextParser._parse_cached = _parse_shared
+    try:
+        yield
+    finally:
+        MathTextParser._parse_cached = original
+        _parse.cache_clear()
+
+
 def to_html(fig: Figure) -> str:
     """The figure as the page shows it: its panels as inline SVG in one ``<figure>`` named by its alt text."""
-    panels = _panels_svg(fig)
+    with shared_mathtext():
+        panels = _panels_svg(fig)
     digest = hashlib.sha1("".join(panels).encode()).hexdigest()[:8]
     # Where the column is narrower than the widest panel, every panel shrinks by the same factor, so that
     # the figure's text keeps one size: each panel is at most its natural width and at most its share of

@@ -118,6 +118,11 @@ def use_style() -> None:
         plt.switch_backend(mpl.get_backend())
         shell.run_line_magic("config", "InlineBackend.figure_formats = set()")
         figures.register(shell)
+        if "inline" in mpl.get_backend():
+            # After each cell pyplot redraws every open figure, for windows on a screen; the inline
+            # backend then shows them as SVG, drawn afresh. That raster draw was a fifth of a
+            # chapter's run time, for nothing.
+            plt.uninstall_repl_displayhook()
 
 
 use_style()

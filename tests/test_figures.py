@@ -166,3 +166,61 @@ def test_a_legend_of_many_columns_is_relaid_in_as_many_as_fit():
     figures._relay_legend(fig.legends[0], ncols + 1)
     renderer = fig.canvas.get_renderer()
     assert fig.legends[0].get_window_extent(renderer).width > figures.MAX_PANEL_WIDTH * fig.dpi
+
+
+def log_figure_with_a_legend_strip():
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, rate in zip(axes, (0.5, 0.8)):
+        ax.semilogy(rate ** np.arange(40), label=f"$q = {rate}$")
+        ax.set_xlabel("steps $r$")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center")
+    figures.describe(fig, "Two panels of geometric decay on log axes, with one legend below them.")
+    return fig
+
+
+def count_draws(monkeypatch):
+    from matplotlib.figure import Figure
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: (draws.append(type(renderer).__name__), original(fig, renderer))[1])
+    return draws
+
+
+def test_a_figure_is_laid_out_once_and_each_panel_drawn_once(monkeypatch):
+    fig = log_figure_with_a_legend_strip()
+    engine = fig.get_layout_engine()
+    draws = count_draws(monkeypatch)
+    html = figures.to_html(fig)
+    assert html.count("<svg") == 3  # two panels and the legend's strip
+    # one constrained layout (a draw that renders nothing), then one draw per SVG: saving a panel
+    # neither lays the figure out again nor crops it with a draw of its own
+    assert len(draws) == 1 + 3, draws
+    assert fig.get_layout_engine() is engine  # the layout engine is the figure's own again
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    figures.describe(fig, "One rising line on one panel, for counting draws.")
+    draws.clear()
+    figures.to_html(fig)
+    assert len(draws) == 2, draws
+
+
+def test_maths_shared_while_a_figure_renders_changes_nothing_and_matplotlib_gets_its_cache_back(monkeypatch):
+    from contextlib import nullcontext
+
+    from matplotlib.mathtext import MathTextParser
+
+    def without_figure_prefix(html):  # the ids' prefix tells figures apart (matplotlib numbers them)
+        return re.sub(r'f[0-9a-f]{8}p(\d+)-', r"fp\1-", html)
+
+    original = MathTextParser._parse_cached
+    with figures.shared_mathtext():
+        with figures.shared_mathtext():  # re-entrant: the inner one leaves the outer one's cache alone
+            pass
+        assert MathTextParser._parse_cached is not original
+    assert MathTextParser._parse_cached is original
+    shared = figures.to_html(log_figure_with_a_legend_strip())
+    assert MathTextParser._parse_cached is original
+    monkeypatch.setattr(figures, "shared_mathtext", nullcontext)
+    assert without_figure_prefix(figures.to_html(log_figure_with_a_legend_strip())) == without_figure_prefix(shared)

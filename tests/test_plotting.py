@@ -88,3 +88,23 @@ def test_side_by_side_shares_axes():
     fig = plotting.side_by_side(q, {"a": {"GD": trajectories["GD"]}, "b": {"Adam": trajectories["Adam"]}})
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 2 and visible[0].get_title() == "a"
+
+
+def test_in_a_jupyter_kernel_a_figure_shows_once_as_svg_and_is_not_first_drawn_as_a_raster():
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import matplotlib.pyplot as plt\nfrom gdcourse import plotting",
+        "fig, ax = plt.subplots()\nax.plot([3, 1, 2])\nplotting.describe(fig, 'A line that falls, then rises a little.')",
+        "print(sorted(callback.__name__ for callback in get_ipython().events.callbacks['post_execute']))",
+    )])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    shown = notebook.cells[1].outputs
+    assert [output.output_type for output in shown] == ["display_data"]
+    assert set(shown[0].data) == {"text/html", "text/plain"}
+    assert shown[0].data["text/html"].startswith('<figure class="gd-figure"')
+    # pyplot's redraw of every open figure after a cell (for windows on a screen) is off: the inline
+    # backend shows the figure as SVG, drawn then, so a raster draw before it is wasted
+    callbacks = notebook.cells[2].outputs[0].text
+    assert "flush_figures" in callbacks and "_draw_all_if_interactive" not in callbacks
