@@ -7,7 +7,7 @@ parsed on the side — each translated message (Sphinx's ``Locale`` transform pu
 a small document of its own) and each ``{eval-rst}`` block (the API page's autodoc) — leaves nodes
 whose ``document`` is that side document, and *its* settings still hold the environment.  So each
 such page pickled a whole copy of the environment with it: 24 MB per page of the Korean edition
-(3 MB for a chapter's own content), and unpickling those was a quarter of that build's time.
+(3 MB for a chapter's own content), and unpickling them took a fifth of that build's time.
 
 Here, once a page is read (``doctree-read``), every node belongs to the page's own document.
 """
