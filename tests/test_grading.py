@@ -264,3 +264,29 @@ sandbox.Sandbox(sandbox.Limits()).start([sys.executable, "-I", "-S", "-c", "impo
     while (left := subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert left == []
+
+
+@pytest.mark.grading
+def test_the_guard_alone_ends_the_sandbox_when_its_lifeline_closes():
+    # What ends a sandbox whose grader died before bubblewrap's parent-death signal was armed: the grader
+    # is alive here, so only the guard can end the program. Twenty descriptors open first, as in a busy
+    # grader: a lifeline numbered 10 or more once broke the guard (dash reads no such descriptor).
+    from gdcourse.grading import sandbox
+
+    if sandbox.problems():
+        pytest.skip("; ".join(sandbox.problems()))
+    padding = [os.open(os.devnull, os.O_RDONLY) for _ in range(20)]
+    view = sandbox.View(read_only=sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}))
+    try:
+        box = sandbox.Sandbox(sandbox.Limits()).start([sys.executable, "-I", "-S", "-c", "import time; time.sleep(60)"], view)
+    finally:
+        for fd in padding:
+            os.close(fd)
+    try:
+        time.sleep(0.5)
+        assert box.process.poll() is None  # the program runs
+        os.close(box.lifeline)
+        box.lifeline = None
+        assert box.process.wait(timeout=10) != 0  # killed by the guard
+    finally:
+        box.kill()

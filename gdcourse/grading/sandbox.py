@@ -325,13 +325,17 @@ class Sandbox:
         """The path at which the program sees a writable folder: ``inside_path`` in a sandbox."""
         return inside_path if self.isolated else str(host_path)
 
-    def command(self, argv: list, view: View, info_fd: int, block_fd: int, lifeline_fd: int) -> tuple[list, list]:
+    def command(self, argv: list, view: View, info_fd: int, block_fd: int) -> tuple[list, list]:
         """The bubblewrap command line for ``argv`` in ``view``, and the file descriptors it needs.
 
         The program is started by a small guard, ``/bin/sh``: it leaves a process behind that waits on
-        ``lifeline_fd``, whose other end only the grader holds, and kills every process of the sandbox
-        when it reads end-of-file — when the grader dies, even in the instant before bubblewrap's own
-        parent-death signal is armed.  As root, the guard stays root and the program runs as nobody."""
+        the lifeline, a pipe whose other end only the grader holds, given as bubblewrap's standard input,
+        and kills every process of the sandbox when it reads end-of-file — when the grader dies, even in
+        the instant before bubblewrap's own parent-death signal is armed.  The guard moves the lifeline to
+        file descriptor 3 and gives the program /dev/null instead: Debian's /bin/sh (dash) reads no
+        descriptor above 9 in a redirection, and a guard once given descriptor 10 failed at once ("Bad fd
+        number"), which let a kernel outlive its killed grader.  As root, the guard stays root and the
+        program runs as nobody."""
         args = ["bwrap", *_namespaces(self.root), "--clearenv", "--info-fd", str(info_fd), "--block-fd", str(block_fd)]
         args += ["--ro-bind", "/usr", "/usr"]
         for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -379,7 +383,7 @@ class Sandbox:
         for name, value in {"HOME": view.home, **view.env}.items():
             args += ["--setenv", name, str(value)]
         args += ["--chdir", view.cwd or view.home]
-        guard = f'(read _ <&{lifeline_fd}; kill -9 -1) & exec "$@" {lifeline_fd}<&-'
+        guard = 'exec 3<&0 </dev/null; (read _ <&3; kill -9 -1) & exec "$@" 3<&-'
         args += ["--", "/bin/sh", "-c", guard, "sh"]
         if self.root:  # no user namespace: drop to nobody inside, with no capabilities left to regain
             args += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
@@ -400,10 +404,10 @@ class Sandbox:
         group = self._cgroups.create(f"gdcourse-{name}-{uuid.uuid4().hex[:12]}", self.limits)
         fds = []
         try:
-            args, fds = self.command(argv, view, info_w, block_r, lifeline_r)
+            args, fds = self.command(argv, view, info_w, block_r)
             # bubblewrap's messages, and whatever the program writes to its stderr (capped by file_size).
             log = tempfile.TemporaryFile()
-            process = subprocess.Popen(args, pass_fds=(info_w, block_r, lifeline_r, *fds), stdin=subprocess.DEVNULL,
+            process = subprocess.Popen(args, pass_fds=(info_w, block_r, *fds), stdin=lifeline_r,
                                        stdout=subprocess.DEVNULL, stderr=log, close_fds=True)
             process.log = log
         except BaseException:
